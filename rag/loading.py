@@ -43,10 +43,10 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
         return _strict(data[3:], "utf-8", "utf-8-sig"), "utf-8-sig"
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return _strict(data, "utf-16", "utf-16"), "utf-16"
-    if _looks_like_bomless_utf16(data):
-        enc = "utf-16-le" if data[1::2].count(0) > data[0::2].count(0) else "utf-16-be"
-        return _strict(data, enc, enc), enc
     if b"\x00" in data:
+        utf16 = _bomless_utf16(data)
+        if utf16:
+            return utf16
         raise LoadError("binary file (contains NUL bytes); only UTF-8, GB18030/GBK or UTF-16 text is indexed")
     try:
         return data.decode("utf-8"), "utf-8"
@@ -68,14 +68,21 @@ def _strict(data: bytes, codec: str, label: str) -> str:
         raise LoadError(f"declared {label} but the bytes are not valid {label}") from None
 
 
-def _looks_like_bomless_utf16(data: bytes) -> bool:
-    sample = data[:4096]
-    if len(sample) < 4:
-        return False
-    zeros_even, zeros_odd = sample[0::2].count(0), sample[1::2].count(0)
-    half = len(sample) // 2
-    # ASCII-heavy UTF-16 without a BOM has NULs in every other byte.
-    return max(zeros_even, zeros_odd) > 0.4 * half and min(zeros_even, zeros_odd) < 0.05 * half
+def _bomless_utf16(data: bytes) -> tuple[str, str] | None:
+    """UTF-16 without a BOM: accept only a decoding that is clean text, mostly CJK or ASCII."""
+    if len(data) % 2:
+        return None
+    for enc in ("utf-16-le", "utf-16-be"):
+        try:
+            text = data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+        sample = text[:5000]
+        plain = sum(1 for ch in sample if ch.isascii() and (ch.isprintable() or ch in "\n\r\t")
+                    or "\u3000" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef")
+        if sample and plain >= 0.95 * len(sample):
+            return text, enc
+    return None
 
 
 def _mostly_text(text: str) -> bool:
@@ -84,7 +91,7 @@ def _mostly_text(text: str) -> bool:
     return bad <= max(2, len(sample) // 100)
 
 
-def load_file(path: Path) -> SourceText:
+def load_file(path: Path, name: str | None = None) -> SourceText:
     """Read one file; raise LoadError with a reason when it cannot be indexed."""
     try:
         size = path.stat().st_size
@@ -98,20 +105,23 @@ def load_file(path: Path) -> SourceText:
         raise LoadError(f"cannot read: {exc.strerror or exc}") from None
     text, encoding = decode_bytes(data)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return SourceText(path=path, name=path.name, text=text, encoding=encoding,
+    return SourceText(path=path, name=name or path.name, text=text, encoding=encoding,
                       sha256=hashlib.sha256(data).hexdigest())
 
 
-def find_files(paths: list[Path]) -> tuple[list[Path], list[LoadProblem]]:
-    """Expand files and folders into text files (sorted); report paths that do not exist."""
-    found: list[Path] = []
+def find_files(paths: list[Path]) -> tuple[list[tuple[Path, str]], list[LoadProblem]]:
+    """Expand files and folders into (file, source name) pairs; report paths that do not exist.
+
+    The source name is the path relative to the folder given (just the file name for a file given).
+    """
+    found: list[tuple[Path, str]] = []
     problems: list[LoadProblem] = []
     for path in paths:
         if path.is_dir():
-            found.extend(sorted(p for p in path.rglob("*")
-                                if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES and not _hidden(p, path)))
+            found.extend((p, p.relative_to(path).as_posix()) for p in sorted(path.rglob("*"))
+                         if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES and not _hidden(p, path))
         elif path.is_file():
-            found.append(path)
+            found.append((path, path.name))
         else:
             problems.append(LoadProblem(path, "no such file or directory"))
     return _unique(found), problems
@@ -121,14 +131,14 @@ def _hidden(path: Path, root: Path) -> bool:
     return any(part.startswith(".") for part in path.relative_to(root).parts)
 
 
-def _unique(paths: list[Path]) -> list[Path]:
+def _unique(found: list[tuple[Path, str]]) -> list[tuple[Path, str]]:
     seen: set[Path] = set()
     out = []
-    for p in paths:
-        key = p.resolve()
+    for path, name in found:
+        key = path.resolve()
         if key not in seen:
             seen.add(key)
-            out.append(p)
+            out.append((path, name))
     return out
 
 
@@ -136,9 +146,9 @@ def load_paths(paths: list[Path]) -> tuple[list[SourceText], list[LoadProblem]]:
     """Load every readable file under the paths; collect one problem per bad file."""
     files, problems = find_files(paths)
     loaded = []
-    for path in files:
+    for path, name in files:
         try:
-            loaded.append(load_file(path))
+            loaded.append(load_file(path, name))
         except LoadError as exc:
             problems.append(LoadProblem(path, str(exc)))
     return loaded, problems

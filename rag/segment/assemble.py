@@ -105,7 +105,12 @@ def _strip_bullet(line: Line) -> tuple[str, int]:
 
 def _read_items(draft: Draft, markdown: bool, fields: _Fields) -> None:
     items = list(draft.items)
-    text_items = [k for k, it in enumerate(items) if it.kind == "text"]
+    next_text_at: list[Line | None] = [None] * len(items)
+    upcoming: Line | None = None
+    for k in range(len(items) - 1, -1, -1):
+        next_text_at[k] = upcoming
+        if items[k].kind == "text":
+            upcoming = items[k]
     first_content = True
     for k, item in enumerate(items):
         text, start = item.text, item.start
@@ -131,13 +136,14 @@ def _read_items(draft: Draft, markdown: bool, fields: _Fields) -> None:
             if found:
                 fields.dateline, skip = found
                 text, start = text[skip:], start + skip
-                if not text:
-                    continue
+                first_content = False
+                if text:
+                    _add_body(fields, "body", text, start)  # the text after a dateline is always body
+                continue
             elif match_date_line(text):
                 fields.dateline = match_date_line(text)
                 continue
-        later = [items[j] for j in text_items if j > k]
-        next_text = later[0] if later else None
+        next_text = next_text_at[k]
         if first_content and not markdown and next_text is not None and looks_like_heading(text, COLUMN_LABEL_MAX):
             # A column label right under the byline (青报观察).
             if fields.kicker:

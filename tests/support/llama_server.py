@@ -12,14 +12,20 @@ The default model is the tiny Gemma 3 270M (Q4_K_M) GGUF from the ``gemma3-270m-
 package, assembled once into a cache dir.  The GGUF has no chat template and ``--chat_format gemma``
 drops system messages, so put instructions in the *user* turn.
 
+Gotcha: langchain-openai >= 0.3 sends ``max_completion_tokens`` instead of ``max_tokens``, which
+llama-cpp-python's server ignores -- generation then runs until EOS or the context is full (~2000
+tokens, tens of seconds).  Pass ``extra_body={"max_tokens": N}`` (``chat_model()`` below does).
+
 ``llama-cpp-python[server]`` is installed by ``scripts/ensure_llama_cpp.sh``.
 """
 
 from __future__ import annotations
 
+import ctypes
 import functools
 import importlib.util
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -30,6 +36,7 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 MODEL_ALIAS = "gemma"
 _SERVER_MODULES = ("llama_cpp", "uvicorn", "fastapi", "sse_starlette", "starlette_context", "pydantic_settings")
@@ -102,6 +109,14 @@ def _is_ready(base_url: str) -> bool:
         return False
 
 
+def _die_with_parent() -> None:  # runs in the child between fork and exec (Linux only)
+    try:
+        PR_SET_PDEATHSIG = 1
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):
+        pass
+
+
 def _stop(proc: subprocess.Popen, grace: float = 10.0) -> None:
     if proc.poll() is not None:
         return
@@ -167,6 +182,10 @@ def llama_server(
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,  # a Ctrl-C in the test runner does not hit the server directly
+            # If the test process is killed (SIGKILL, CI timeout) the server gets SIGTERM instead of
+            # leaking.  Note: tied to the *thread* that started it, so enter the context manager in a
+            # thread that outlives the server (e.g. the main thread).
+            preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
         )
     try:
         deadline = time.monotonic() + startup_timeout
@@ -185,3 +204,17 @@ def llama_server(
         yield base_url
     finally:
         _stop(proc)
+
+
+def chat_model(base_url: str, *, max_tokens: int = 64, **kwargs: Any):
+    """A ``langchain_openai.ChatOpenAI`` for the test server that really caps the reply length.
+
+    ``max_tokens`` goes in ``extra_body`` because langchain-openai renames it to
+    ``max_completion_tokens``, which llama-cpp-python's server does not understand.
+    """
+    from langchain_openai import ChatOpenAI
+
+    extra_body = {"max_tokens": max_tokens, **(kwargs.pop("extra_body", None) or {})}
+    params: dict[str, Any] = {"api_key": "none", "model": MODEL_ALIAS, "temperature": 0, "timeout": 120}
+    params.update(kwargs)
+    return ChatOpenAI(base_url=base_url, extra_body=extra_body, **params)
