@@ -45,9 +45,9 @@ def ingest_paths(paths: list[Path], settings: ChunkSettings = ChunkSettings()
     """Ingest every file under the paths; each bad file becomes one LoadProblem, the rest go on."""
     files, problems = find_files(paths)
     docs: list[Document] = []
-    for path, name in files:
+    for item in files:
         try:
-            docs.append(ingest_file(path, name, settings))
+            docs.append(ingest_file(item.path, item.name, settings))
         except LoadError as exc:
-            problems.append(LoadProblem(path, str(exc)))
+            problems.append(LoadProblem(item.path, str(exc)))
     return docs, problems

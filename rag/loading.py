@@ -109,19 +109,29 @@ def load_file(path: Path, name: str | None = None) -> SourceText:
                       sha256=hashlib.sha256(data).hexdigest())
 
 
-def find_files(paths: list[Path]) -> tuple[list[tuple[Path, str]], list[LoadProblem]]:
-    """Expand files and folders into (file, source name) pairs; report paths that do not exist.
+@dataclass(frozen=True)
+class FoundFile:
+    """A file to ingest: its path, its source name, and the folder it was found under."""
+
+    path: Path
+    name: str
+    root: str
+
+
+def find_files(paths: list[Path]) -> tuple[list[FoundFile], list[LoadProblem]]:
+    """Expand files and folders into files to ingest; report paths that do not exist.
 
     The source name is the path relative to the folder given (just the file name for a file given).
     """
-    found: list[tuple[Path, str]] = []
+    found: list[FoundFile] = []
     problems: list[LoadProblem] = []
     for path in paths:
         if path.is_dir():
-            found.extend((p, p.relative_to(path).as_posix()) for p in sorted(path.rglob("*"))
+            root = str(path.resolve())
+            found.extend(FoundFile(p, p.relative_to(path).as_posix(), root) for p in sorted(path.rglob("*"))
                          if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES and not _hidden(p, path))
         elif path.is_file():
-            found.append((path, path.name))
+            found.append(FoundFile(path, path.name, str(path.resolve().parent)))
         else:
             problems.append(LoadProblem(path, "no such file or directory"))
     return _unique(found), problems
@@ -131,14 +141,14 @@ def _hidden(path: Path, root: Path) -> bool:
     return any(part.startswith(".") for part in path.relative_to(root).parts)
 
 
-def _unique(found: list[tuple[Path, str]]) -> list[tuple[Path, str]]:
+def _unique(found: list[FoundFile]) -> list[FoundFile]:
     seen: set[Path] = set()
     out = []
-    for path, name in found:
-        key = path.resolve()
+    for item in found:
+        key = item.path.resolve()
         if key not in seen:
             seen.add(key)
-            out.append((path, name))
+            out.append(item)
     return out
 
 
@@ -146,9 +156,9 @@ def load_paths(paths: list[Path]) -> tuple[list[SourceText], list[LoadProblem]]:
     """Load every readable file under the paths; collect one problem per bad file."""
     files, problems = find_files(paths)
     loaded = []
-    for path, name in files:
+    for item in files:
         try:
-            loaded.append(load_file(path, name))
+            loaded.append(load_file(item.path, item.name))
         except LoadError as exc:
-            problems.append(LoadProblem(path, str(exc)))
+            problems.append(LoadProblem(item.path, str(exc)))
     return loaded, problems

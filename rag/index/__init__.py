@@ -1,0 +1,6 @@
+"""The on-disk index: SQLite store, FAISS vectors, bm25s; built atomically, updated incrementally."""
+
+from .builder import BuildReport, IndexSettings, build_index
+from .handle import Index
+
+__all__ = ["BuildReport", "Index", "IndexSettings", "build_index"]

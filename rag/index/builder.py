@@ -1,0 +1,315 @@
+"""Build or update an index folder: incremental by content hash, vectors reused by text, atomic swap."""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import os
+import shutil
+import sys
+import time
+from collections.abc import Callable
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+
+from ..chunking import ChunkSettings
+from ..embedders import Embedder, make_embedder
+from ..errors import IndexMismatchError, LoadError
+from ..ingest import ingest_source
+from ..loading import LoadProblem, find_files, load_file
+from ..models import Chunk
+from ..tokenize import tokenize
+from . import dense, sparse, store
+from .manifest import Manifest
+
+ProgressFn = Callable[[str, int, int], None]  # (stage, done, total)
+
+
+@dataclass(frozen=True)
+class IndexSettings:
+    """What an index is built with; loading refuses an index built otherwise."""
+
+    embedder: str = "e5"
+    chunking: ChunkSettings = field(default_factory=ChunkSettings)
+    dense_kind: str = "auto"
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    """What a build did, for the summary line and for tests."""
+
+    index_dir: Path
+    added: tuple[str, ...]
+    changed: tuple[str, ...]
+    removed: tuple[str, ...]
+    unchanged: tuple[str, ...]
+    problems: tuple[LoadProblem, ...]
+    files: int
+    articles: int
+    chunks: int
+    embedded: int
+    reused_vectors: int
+    seconds: float
+    stage_seconds: dict[str, float]
+
+    @property
+    def changed_anything(self) -> bool:
+        return bool(self.added or self.changed or self.removed)
+
+
+@dataclass
+class _Entry:
+    record: store.FileRecord
+    articles: list[dict]
+    chunks: list[Chunk]
+    hashes: list[str]
+    tokens: list[list[str]]
+    old_rows: list[int] | None  # rows in the old index when the file is unchanged
+
+
+def text_hash(chunk: Chunk) -> str:
+    return hashlib.sha1(chunk.embed_text().encode("utf-8")).hexdigest()
+
+
+def recover_interrupted_swap(index_dir: Path) -> None:
+    """A crash between the two renames of a swap leaves only the old folder: put it back."""
+    if index_dir.exists():
+        return
+    olds = sorted(index_dir.parent.glob(f".{index_dir.name}.old-*"))
+    if olds:
+        os.rename(olds[-1], index_dir)
+
+
+@contextmanager
+def build_lock(index_dir: Path):
+    index_dir.parent.mkdir(parents=True, exist_ok=True)
+    with open(index_dir.parent / f".{index_dir.name}.lock", "w") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+class _OldIndex:
+    """The index being replaced: its files, articles, chunks and vectors (the embedding cache)."""
+
+    def __init__(self, folder: Path, settings: IndexSettings, rebuild: bool):
+        self.manifest = Manifest.read(folder)
+        chunking = settings.chunking
+        if not rebuild:
+            self.manifest.check(folder, embedder=settings.embedder,
+                                chunking=(chunking.size, chunking.overlap, chunking.max_size))
+        self.same_embedder = self.manifest.embedder == settings.embedder
+        self.conn = store.connect(folder / "store.sqlite", readonly=True)
+        self.files = store.read_files(self.conn)
+        self.vectors = np.load(folder / "vectors.npy", mmap_mode="r") if self.same_embedder else None
+        self.hash_rows = store.hash_rows(self.conn) if self.same_embedder else {}
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+def _tqdm_progress(enabled: bool) -> ProgressFn | None:
+    if not enabled:
+        return None
+    from tqdm import tqdm
+
+    bars: dict[str, tqdm] = {}
+
+    def update(stage: str, done: int, total: int) -> None:
+        bar = bars.get(stage)
+        if bar is None:
+            bar = bars[stage] = tqdm(total=total, desc=stage, unit="chunk", file=sys.stderr, dynamic_ncols=True)
+        bar.n = done
+        bar.refresh()
+        if done >= total:
+            bar.close()
+
+    return update
+
+
+def build_index(index_dir: Path, paths: list[Path], settings: IndexSettings = IndexSettings(),
+                embedder: Embedder | None = None, rebuild: bool = False,
+                progress: bool | ProgressFn = True) -> BuildReport:
+    """Add new and changed files, drop deleted ones, keep the rest; the old index stays usable until the swap."""
+    started = time.perf_counter()
+    index_dir = Path(index_dir)
+    report_progress = progress if callable(progress) else _tqdm_progress(progress)
+    with build_lock(index_dir):
+        recover_interrupted_swap(index_dir)
+        old = _OldIndex(index_dir, settings, rebuild) if (index_dir / "manifest.json").exists() else None
+        try:
+            return _build(index_dir, paths, settings, embedder, rebuild, old, report_progress, started)
+        finally:
+            if old is not None:
+                old.close()
+
+
+def _build(index_dir: Path, paths: list[Path], settings: IndexSettings, embedder: Embedder | None,
+           rebuild: bool, old: _OldIndex | None, progress: ProgressFn | None, started: float) -> BuildReport:
+    stages: dict[str, float] = {}
+    t = time.perf_counter()
+    found, problems = find_files(paths)
+    roots = {str(p.resolve()) for p in paths if p.is_dir()} | {str(p.resolve().parent) for p in paths if p.is_file()}
+    reuse_files = old is not None and not rebuild
+    entries: dict[str, _Entry] = {}
+    added, changed, unchanged = [], [], []
+    segment_seconds = 0.0
+    for item in found:
+        path, name, root = item.path, item.name, item.root
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            problems.append(LoadProblem(path, f"cannot read: {exc.strerror or exc}"))
+            continue
+        sha = hashlib.sha256(data).hexdigest()
+        previous = old.files.get(name) if old is not None else None
+        if reuse_files and previous is not None and previous.sha256 == sha:
+            entries[name] = _reuse_entry(old, previous)
+            unchanged.append(name)
+            continue
+        try:
+            source = load_file(path, name)
+            seg_t = time.perf_counter()
+            try:
+                doc = ingest_source(source, settings.chunking)
+            except Exception as exc:  # a segmentation bug must not lose the other files
+                raise LoadError(f"could not be split into articles ({type(exc).__name__}: {exc})") from exc
+            segment_seconds += time.perf_counter() - seg_t
+            if not doc.chunks:
+                raise LoadError("no article text found")
+        except LoadError as exc:
+            problems.append(LoadProblem(path, str(exc)))
+            if previous is not None and reuse_files:
+                entries[name] = _reuse_entry(old, previous)  # keep the last good version
+            continue
+        record = store.FileRecord(name, str(path.resolve()), root, sha, source.encoding, len(doc.articles),
+                                  len(doc.chunks), datetime.now(timezone.utc).isoformat(timespec="seconds"))
+        entries[name] = _Entry(record, [store.article_payload(a) for a in doc.articles], list(doc.chunks),
+                               [text_hash(c) for c in doc.chunks], [], None)
+        (changed if previous is not None else added).append(name)
+    removed: list[str] = []
+    if old is not None and rebuild:
+        removed = [name for name in old.files if name not in entries]
+    elif old is not None:
+        for name, rec in old.files.items():
+            if name in entries:
+                continue
+            if rec.root in roots and not Path(rec.path).exists():
+                removed.append(name)
+            else:
+                entries[name] = _reuse_entry(old, rec)
+                unchanged.append(name)
+    stages["load+segment+chunk"] = time.perf_counter() - t
+    return _write(index_dir, settings, embedder, old, entries, progress, stages, started,
+                  added, changed, removed, unchanged, problems)
+
+
+def _reuse_entry(old: _OldIndex, rec: store.FileRecord) -> _Entry:
+    rows = store.chunks_of_source(old.conn, rec.name)
+    return _Entry(rec, store.articles_of_source(old.conn, rec.name), [c for _, c, _, _ in rows],
+                  [h for _, _, h, _ in rows], [tok for _, _, _, tok in rows], [r for r, _, _, _ in rows])
+
+
+def _write(index_dir: Path, settings: IndexSettings, embedder: Embedder | None, old: _OldIndex | None,
+           entries: dict[str, _Entry], progress: ProgressFn | None, stages: dict[str, float], started: float,
+           added, changed, removed, unchanged, problems) -> BuildReport:
+    ordered = [entries[name] for name in sorted(entries)]
+    chunks = [c for e in ordered for c in e.chunks]
+    hashes = [h for e in ordered for h in e.hashes]
+    t = time.perf_counter()
+    vectors, embedded, reused, embedder = _vectors(settings, embedder, old, ordered, chunks, hashes, progress)
+    stages["embed"] = time.perf_counter() - t
+    tmp = index_dir.parent / f".{index_dir.name}.tmp-{os.getpid()}-{int(time.time() * 1000)}"
+    tmp.mkdir(parents=True)
+    try:
+        t = time.perf_counter()
+        tokens: list[list[str]] = []
+        for e in ordered:
+            tokens.extend(e.tokens if e.old_rows is not None and len(e.tokens) == len(e.chunks)
+                          else [tokenize(c.embed_text()) for c in e.chunks])
+        bm25 = sparse.build(tokens)
+        sparse.save(bm25, tmp / "bm25")
+        stages["bm25"] = time.perf_counter() - t
+        t = time.perf_counter()
+        kind = dense.resolve_kind(settings.dense_kind, len(chunks))
+        dense.save(dense.build(vectors, kind), tmp / "dense.faiss")
+        stages["faiss"] = time.perf_counter() - t
+        t = time.perf_counter()
+        np.save(tmp / "vectors.npy", vectors, allow_pickle=False)
+        conn = store.create(tmp / "store.sqlite")
+        with conn:
+            row = 0
+            position = 0
+            for e in ordered:
+                store.write_file(conn, e.record)
+                for payload in e.articles:
+                    store.write_article(conn, payload, position)
+                    position += 1
+                for chunk, h in zip(e.chunks, e.hashes):
+                    store.write_chunk(conn, row, chunk, h, tokens[row])
+                    row += 1
+        conn.close()
+        dim = vectors.shape[1]
+        manifest = Manifest(embedder=settings.embedder, dimension=dim, chunk_size=settings.chunking.size,
+                            chunk_overlap=settings.chunking.overlap, chunk_max_size=settings.chunking.max_size,
+                            dense_kind=kind, files=len(ordered), articles=sum(len(e.articles) for e in ordered),
+                            chunks=len(chunks), built_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                            build_seconds=round(time.perf_counter() - started, 3))
+        manifest.write(tmp)
+        stages["save"] = time.perf_counter() - t
+        _swap(tmp, index_dir)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return BuildReport(index_dir, tuple(added), tuple(changed), tuple(removed), tuple(sorted(unchanged)),
+                       tuple(problems), len(ordered), manifest.articles, len(chunks), embedded, reused,
+                       round(time.perf_counter() - started, 3), {k: round(v, 3) for k, v in stages.items()})
+
+
+def _vectors(settings: IndexSettings, embedder: Embedder | None, old: _OldIndex | None, ordered: list[_Entry],
+             chunks: list[Chunk], hashes: list[str], progress: ProgressFn | None):
+    """Vectors for all chunks: old rows for unchanged files, cached texts, and embeddings for the rest."""
+    cache = old.hash_rows if old is not None and old.same_embedder else {}
+    old_vectors = old.vectors if old is not None and old.same_embedder else None
+    missing = [i for i, h in enumerate(hashes) if h not in cache]
+    if missing and embedder is None:
+        embedder = make_embedder(settings.embedder)
+    dim = embedder.dimension if embedder is not None else (old_vectors.shape[1] if old_vectors is not None else 384)
+    vectors = np.zeros((len(chunks), dim), dtype=np.float32)
+    cached = [i for i, h in enumerate(hashes) if h in cache]
+    if cached:
+        vectors[cached] = old_vectors[[cache[hashes[i]] for i in cached]]
+    if missing:
+        done = 0
+        total = len(missing)
+
+        def tick(n: int) -> None:
+            nonlocal done
+            done += n
+            if progress:
+                progress("embedding", done, total)
+
+        if progress:
+            progress("embedding", 0, total)
+        vectors[missing] = embedder.embed_passages([chunks[i].embed_text() for i in missing], progress=tick)
+    return vectors, len(missing), len(cached), embedder
+
+
+def _swap(tmp: Path, index_dir: Path) -> None:
+    """Rename the new folder into place; the old one is renamed aside first and removed last."""
+    if index_dir.exists():
+        aside = index_dir.parent / f".{index_dir.name}.old-{os.getpid()}-{int(time.time() * 1000)}"
+        os.rename(index_dir, aside)
+        os.rename(tmp, index_dir)
+        shutil.rmtree(aside, ignore_errors=True)
+    else:
+        os.rename(tmp, index_dir)
+
+
+__all__ = ["BuildReport", "IndexSettings", "IndexMismatchError", "build_index", "recover_interrupted_swap"]

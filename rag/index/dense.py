@@ -1,0 +1,64 @@
+"""FAISS inner-product index over unit vectors: exact Flat for small corpora, HNSW when large."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import RagError
+
+DENSE_KINDS = ("auto", "flat", "hnsw")
+AUTO_HNSW_FROM = 50_000
+HNSW_M = 32
+HNSW_EF_CONSTRUCTION = 80
+HNSW_EF_SEARCH = 128
+
+
+def resolve_kind(kind: str, count: int) -> str:
+    """`auto` means exact search below AUTO_HNSW_FROM chunks and HNSW above."""
+    if kind not in DENSE_KINDS:
+        raise RagError(f"unknown dense index '{kind}'; choose {', '.join(DENSE_KINDS)}")
+    if kind == "auto":
+        return "hnsw" if count >= AUTO_HNSW_FROM else "flat"
+    return kind
+
+
+def build(vectors: np.ndarray, kind: str):
+    import faiss
+
+    dim = vectors.shape[1]
+    if kind == "flat":
+        index = faiss.IndexFlatIP(dim)
+    elif kind == "hnsw":
+        index = faiss.IndexHNSWFlat(dim, HNSW_M, faiss.METRIC_INNER_PRODUCT)
+        index.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
+    else:
+        raise RagError(f"unknown dense index '{kind}'; choose flat or hnsw")
+    if len(vectors):
+        index.add(np.ascontiguousarray(vectors, dtype=np.float32))
+    return index
+
+
+def save(index, path: Path) -> None:
+    import faiss
+
+    faiss.write_index(index, str(path))
+
+
+def load(path: Path):
+    import faiss
+
+    index = faiss.read_index(str(path))
+    if hasattr(index, "hnsw"):
+        index.hnsw.efSearch = HNSW_EF_SEARCH
+    return index
+
+
+def search(index, query: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """(scores, rows) of the k nearest unit vectors; rows of -1 are dropped."""
+    if index.ntotal == 0 or k <= 0:
+        return np.zeros(0, dtype=np.float32), np.zeros(0, dtype=np.int64)
+    scores, rows = index.search(np.ascontiguousarray(query.reshape(1, -1), dtype=np.float32), min(k, index.ntotal))
+    keep = rows[0] >= 0
+    return scores[0][keep], rows[0][keep]

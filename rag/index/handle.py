@@ -1,0 +1,71 @@
+"""An opened index: the object the CLI, the page and the evaluation search through."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from ..embedders import Embedder
+from ..embedders.registry import shared_embedder
+from ..models import Chunk, Hit
+from . import dense, sparse, store
+from .builder import recover_interrupted_swap
+from .manifest import Manifest
+
+
+class Index:
+    """Read-only view of an index folder; `search` is safe to call from several threads."""
+
+    def __init__(self, folder: Path, manifest: Manifest, embedder: Embedder | None = None):
+        self.folder = folder
+        self.manifest = manifest
+        self.conn = store.connect(folder / "store.sqlite", readonly=True)
+        self.dense = dense.load(folder / "dense.faiss")
+        self.bm25 = sparse.load(folder / "bm25")
+        self._embedder = embedder
+        self._lock = threading.Lock()
+
+    @classmethod
+    def open(cls, folder: Path | str, embedder: str | None = None, chunking: tuple[int, int, int] | None = None,
+             embedder_instance: Embedder | None = None) -> Index:
+        """Open an index, refusing one built with another embedder or chunking (the message says how to rebuild)."""
+        folder = Path(folder)
+        recover_interrupted_swap(folder)
+        manifest = Manifest.read(folder)
+        manifest.check(folder, embedder=embedder, chunking=chunking)
+        return cls(folder, manifest, embedder_instance)
+
+    @property
+    def size(self) -> int:
+        return self.manifest.chunks
+
+    @property
+    def embedder(self) -> Embedder:
+        if self._embedder is None:
+            self._embedder = shared_embedder(self.manifest.embedder)
+        return self._embedder
+
+    def chunks_by_rows(self, rows: list[int]) -> dict[int, Chunk]:
+        with self._lock:  # one SQLite connection shared by the page's worker threads
+            return store.chunks_by_rows(self.conn, rows)
+
+    def files(self) -> list[store.FileRecord]:
+        with self._lock:
+            return list(store.read_files(self.conn).values())
+
+    def article(self, article_id: str) -> dict | None:
+        with self._lock:
+            return store.article_data(self.conn, article_id)
+
+    def search(self, query: str, k: int = 5, mode: str = "hybrid", settings=None) -> list[Hit]:
+        """Top-k hits: `Index.open(dir).search("问题", k=5, mode="hybrid")`."""
+        from dataclasses import replace
+
+        from ..retrieval.search import run_search
+        from ..retrieval.settings import RetrievalSettings
+
+        settings = replace(settings, k=k, mode=mode) if settings is not None else RetrievalSettings(mode=mode, k=k)
+        return run_search(self, query, settings)
+
+    def close(self) -> None:
+        self.conn.close()

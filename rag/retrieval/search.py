@@ -1,0 +1,84 @@
+"""The search path shared by CLI, page and evaluation: retrieve, fuse, collapse, cap, rerank."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from ..index import dense, sparse
+from ..models import Hit
+from ..tokenize import tokenize
+from .dedupe import is_near_duplicate, shingles
+from .fusion import reciprocal_rank_fusion
+from .rerank import rerank_scores
+from .settings import RetrievalSettings
+
+if TYPE_CHECKING:
+    from ..index.handle import Index
+
+
+def run_search(index: Index, query: str, settings: RetrievalSettings,
+               query_vector: np.ndarray | None = None) -> list[Hit]:
+    """Top-k hits for the query; each carries per-retriever ranks and scores."""
+    query = query.strip()
+    if not query or index.size == 0:
+        return []
+    rankings: dict[str, list[int]] = {}
+    side_scores: dict[str, dict[int, float]] = {}
+    if settings.mode in ("bm25", "hybrid"):
+        scores, rows = sparse.search(index.bm25, tokenize(query), settings.bm25_depth)
+        rankings["bm25"] = [int(r) for r in rows]
+        side_scores["bm25"] = {int(r): float(s) for r, s in zip(rows, scores)}
+    if settings.mode in ("dense", "hybrid"):
+        vector = query_vector if query_vector is not None else index.embedder.embed_query(query)
+        scores, rows = dense.search(index.dense, vector, settings.dense_depth)
+        rankings["dense"] = [int(r) for r in rows]
+        side_scores["dense"] = {int(r): float(s) for r, s in zip(rows, scores)}
+    if settings.mode == "hybrid":
+        fused = reciprocal_rank_fusion(rankings, k=settings.rrf_k)
+    else:
+        side = settings.mode
+        fused = [(r, side_scores[side][r]) for r in rankings[side]]
+    wanted = settings.k if not settings.reranker else max(settings.k, settings.rerank_depth)
+    candidates = _select(index, fused, settings, wanted)
+    if settings.reranker and candidates:
+        rescored = rerank_scores(settings.reranker, query, [c.text for _, c, _ in candidates])
+        candidates = [candidates[i] for i in np.argsort(-np.asarray(rescored), kind="stable")]
+        candidates = [(row, chunk, s) for (row, chunk, _), s in zip(candidates, sorted(rescored, reverse=True))]
+    hits = []
+    for rank, (row, chunk, score) in enumerate(candidates[: settings.k], start=1):
+        ranks = {name: ranked.index(row) + 1 for name, ranked in rankings.items() if row in side_scores[name]}
+        scores = {name: side_scores[name][row] for name in rankings if row in side_scores[name]}
+        hits.append(Hit(rank=rank, chunk_id=chunk.id, article_id=chunk.article_id, title=chunk.title,
+                        dateline=chunk.dateline, source=chunk.source, text=chunk.text, score=round(float(score), 6),
+                        start=chunk.start, end=chunk.end, spans=chunk.spans, ranks=ranks,
+                        scores={k: round(v, 6) for k, v in scores.items()}))
+    return hits
+
+
+def _select(index: Index, fused: list[tuple[int, float]], settings: RetrievalSettings, wanted: int):
+    """Walk the fused list, skipping near-duplicates and articles over the cap, until `wanted` are kept."""
+    kept: list[tuple[int, object, float]] = []
+    kept_shingles: list[set[str]] = []
+    per_article: dict[str, int] = {}
+    batch = max(wanted * 3, 20)
+    for start in range(0, len(fused), batch):
+        part = fused[start:start + batch]
+        chunks = index.chunks_by_rows([row for row, _ in part])
+        for row, score in part:
+            chunk = chunks.get(row)
+            if chunk is None:
+                continue
+            if settings.max_per_article and per_article.get(chunk.article_id, 0) >= settings.max_per_article:
+                continue
+            if settings.dedupe:
+                sh = shingles(chunk.text)
+                if any(is_near_duplicate(sh, other) for other in kept_shingles):
+                    continue
+                kept_shingles.append(sh)
+            per_article[chunk.article_id] = per_article.get(chunk.article_id, 0) + 1
+            kept.append((row, chunk, score))
+            if len(kept) >= wanted:
+                return kept
+    return kept

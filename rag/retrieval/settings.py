@@ -1,0 +1,35 @@
+"""Retrieval settings: mode, depth of each side, fusion constant, duplicates and per-article cap."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..errors import RagError
+
+MODES = ("bm25", "dense", "hybrid")
+
+
+def check_mode(mode: str) -> str:
+    if mode not in MODES:
+        raise RagError(f"unknown mode '{mode}'; choose {', '.join(MODES[:-1])} or {MODES[-1]}")
+    return mode
+
+
+@dataclass(frozen=True)
+class RetrievalSettings:
+    """`rrf_k` is the fusion constant; `*_depth` how many hits each retriever contributes."""
+
+    mode: str = "hybrid"
+    k: int = 5
+    rrf_k: float = 60.0
+    bm25_depth: int = 50
+    dense_depth: int = 50
+    dedupe: bool = True
+    max_per_article: int = 0  # 0 means no cap
+    reranker: str | None = None
+    rerank_depth: int = 20
+
+    def __post_init__(self) -> None:
+        check_mode(self.mode)
+        if self.k < 1:
+            raise RagError(f"k must be at least 1, got {self.k}")

@@ -1,0 +1,41 @@
+"""Open the index the user means, building it from the seeds on first use."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from .index import Index, IndexSettings, build_index
+from .settings import default_seeds
+
+
+def open_or_build(index_dir: Path, embedder: str | None = None, seeds: Path | None = None,
+                  progress: bool = True) -> Index:
+    """The index at `index_dir`; when none exists yet, build one from the seeds first, with progress."""
+    index_dir = Path(index_dir)
+    if not (index_dir / "manifest.json").exists():
+        from .index.builder import recover_interrupted_swap
+
+        recover_interrupted_swap(index_dir)
+    if not (index_dir / "manifest.json").exists():
+        seeds = seeds or default_seeds()
+        print(f"No index at {index_dir} yet: building one from {seeds} (first run only)…", file=sys.stderr)
+        report = build_index(index_dir, [seeds], IndexSettings(embedder=embedder or "e5"), progress=progress)
+        print(summary_line(report), file=sys.stderr)
+    return Index.open(index_dir, embedder=embedder)
+
+
+def summary_line(report) -> str:
+    """One line a person reads after indexing."""
+    parts = [f"{report.files} files, {report.articles} articles, {report.chunks} chunks in {report.seconds:.1f}s"]
+    detail = []
+    for label, names in (("added", report.added), ("changed", report.changed), ("removed", report.removed),
+                         ("unchanged", report.unchanged)):
+        if names:
+            detail.append(f"{len(names)} {label}")
+    if detail:
+        parts.append(", ".join(detail))
+    parts.append(f"{report.embedded} chunks embedded, {report.reused_vectors} reused")
+    if report.problems:
+        parts.append(f"{len(report.problems)} files skipped")
+    return "; ".join(parts)
