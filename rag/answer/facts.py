@@ -1,0 +1,61 @@
+"""Facts a claim must share with its source: numbers with units, dates, 《titles》, names and places."""
+
+from __future__ import annotations
+
+import logging
+import re
+from functools import lru_cache
+
+from ..normalize import compact
+
+CN_DIGITS = "零〇一二两三四五六七八九十百千万亿"
+UNIT = (r"(?:个百分点|万平方米|平方米|平方公里|万千升|千升|亿美元|万美元|美元|亿元|万元|元|万吨|吨|万辆|辆|万亩|亩|万件|件|"
+        r"万户|户|万人次|人次|万人|人|家|个|项|条|座|套|次|倍|年|天|小时|分钟|岁|名|所|批|场|台|款|部|届|周年|周|期|层|"
+        r"万台|%|％|成)")
+NUMBER_RE = re.compile(r"(?:约|近|超过|超|逾|达)?\d+(?:[.,]\d+)*(?:万|亿|千)?(?:余|多)?" + UNIT + r"?")
+CN_NUMBER_RE = re.compile(r"[" + CN_DIGITS + r"]{1,6}" + UNIT)
+DATE_RE = re.compile(r"(?:\d{4}年)?\d{1,2}月(?:\d{1,2}日)?|\d{4}年(?:底|初|末)?|\d{1,2}日(?:[上下]午|晚)?")
+TITLE_RE = re.compile(r"《[^《》]{1,40}》")
+
+
+@lru_cache(maxsize=1)
+def _posseg():
+    import jieba
+    import jieba.posseg as pseg
+
+    jieba.setLogLevel(logging.WARNING)
+    return pseg
+
+
+def numbers(text: str) -> list[str]:
+    """Arabic numbers (with their unit when one follows) and Chinese-numeral quantities."""
+    found = [m.group(0) for m in NUMBER_RE.finditer(text)]
+    found += [m.group(0) for m in CN_NUMBER_RE.finditer(text)]
+    return [f for f in found if any(ch.isdigit() for ch in f) or f[:1] in CN_DIGITS]
+
+
+def dates(text: str) -> list[str]:
+    return [m.group(0) for m in DATE_RE.finditer(text)]
+
+
+def names(text: str, flags: tuple[str, ...] = ("nr", "ns", "nt")) -> list[str]:
+    """People (nr), places (ns) and organisations (nt) of two or more characters."""
+    return [w.word for w in _posseg().cut(text) if w.flag in flags and len(w.word) >= 2]
+
+
+def key_facts(text: str) -> list[str]:
+    """Everything in a claim that must be found in its source."""
+    bare = re.sub(r"\[\d+\]", "", text)
+    facts = numbers(bare) + dates(bare) + TITLE_RE.findall(bare) + names(bare)
+    seen: set[str] = set()
+    return [f for f in facts if not (f in seen or seen.add(f))]
+
+
+def fact_in(fact: str, passage: str) -> bool:
+    """Width- and space-insensitive containment; a number also matches without its 约/近/超 hedge."""
+    p = compact(passage)
+    f = compact(fact)
+    if f in p:
+        return True
+    core = re.sub(r"^(?:约|近|超过|超|逾|达)", "", f)
+    return bool(core) and core in p
