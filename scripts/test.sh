@@ -12,5 +12,5 @@ fi
 if [ -f scripts/ensure_llama_cpp.sh ]; then
   bash scripts/ensure_llama_cpp.sh .venv/bin/python
 fi
-export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1
+export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 RAG_REQUIRE_LLM=1
 exec .venv/bin/python -m pytest "$@"
