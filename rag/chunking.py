@@ -6,7 +6,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 
-from .models import Article, Chunk
+from .models import Article, Chunk, Paragraph
 
 SENTENCE_RE = re.compile(r"[^。！？!?；;…\n]*(?:[。！？!?；;…]+[”’」』）)》\"']*|\n|$)")
 CLAUSE_RE = re.compile(r"[^，,、：:]*[，,、：:]?")
@@ -61,11 +61,26 @@ def _split_long(text: str, start: int, end: int, max_size: int) -> list[tuple[in
     return pieces
 
 
-def body_with_offsets(article: Article) -> tuple[str, list[int]]:
-    """The article body and, for each of its characters, the offset in the original file."""
+def passage_paragraphs(article: Article) -> list[Paragraph]:
+    """What passages are cut from: the byline line, then the body with its dateline printed in front."""
+    paras = list(article.paragraphs)
+    if article.dateline_para is not None:
+        if paras:
+            first = paras[0]
+            paras[0] = Paragraph(article.dateline_para.text + first.text, first.kind,
+                                 article.dateline_para.spans + first.spans)
+        else:
+            paras = [article.dateline_para]
+    if article.byline_para is not None:
+        paras.insert(0, article.byline_para)
+    return paras
+
+
+def body_with_offsets(article: Article, paragraphs: list[Paragraph] | None = None) -> tuple[str, list[int]]:
+    """The passage text and, for each of its characters, the offset in the original file."""
     chars: list[str] = []
     offsets: list[int] = []
-    for k, para in enumerate(article.paragraphs):
+    for k, para in enumerate(passage_paragraphs(article) if paragraphs is None else paragraphs):
         if k:
             chars.append("\n")
             offsets.append(-1)  # the paragraph break has no single place in the original
@@ -89,8 +104,19 @@ def _spans_of(offsets: list[int]) -> tuple[tuple[int, int], ...]:
 
 
 def chunk_article(article: Article, settings: ChunkSettings = ChunkSettings()) -> list[Chunk]:
-    """Greedy sentence packing up to `size`, carrying whole trailing sentences up to `overlap`."""
-    body, offsets = body_with_offsets(article)
+    """Greedy sentence packing up to `size`, carrying whole trailing sentences up to `overlap`.
+
+    The first passage starts with the byline and dateline as printed; photo captions make their own
+    passage at the end, so a question about a picture finds it without captions polluting the body.
+    """
+    chunks = _pack(article, list(passage_paragraphs(article)), settings, 0)
+    if article.caption_paras:
+        chunks += _pack(article, list(article.caption_paras), settings, len(chunks))
+    return chunks
+
+
+def _pack(article: Article, paragraphs: list[Paragraph], settings: ChunkSettings, first_ordinal: int) -> list[Chunk]:
+    body, offsets = body_with_offsets(article, paragraphs)
     units: list[tuple[int, int]] = []
     for start, end in split_sentences(body):
         units.extend(_split_long(body, start, end, settings.max_size) if end - start > settings.max_size
@@ -111,7 +137,7 @@ def chunk_article(article: Article, settings: ChunkSettings = ChunkSettings()) -
         groups.append(current)
     chunks: list[Chunk] = []
     seen: set[str] = set()
-    for ordinal, group in enumerate(groups):
+    for ordinal, group in enumerate(groups, start=first_ordinal):
         start, end = group[0][0], group[-1][1]
         text = body[start:end]
         cid = hashlib.sha1(f"{article.id}\n{text}".encode()).hexdigest()[:16]

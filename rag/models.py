@@ -36,6 +36,10 @@ class Article:
     boilerplate: tuple[str, ...]
     start: int
     end: int
+    # Where the byline, dateline and captions are printed: passages show them, the body does not.
+    byline_para: Paragraph | None = None
+    dateline_para: Paragraph | None = None
+    caption_paras: tuple[Paragraph, ...] = ()
 
     @property
     def body(self) -> str:
@@ -51,6 +55,8 @@ class Article:
         data["headings"] = list(self.headings)
         data["captions"] = list(self.captions)
         data["boilerplate"] = list(self.boilerplate)
+        for key in ("byline_para", "dateline_para", "caption_paras"):
+            data.pop(key, None)
         return data
 
 

@@ -75,8 +75,9 @@ def test_chunks_respect_sentences_sizes_and_offsets(seed_docs):
                 assert c.article_id == art.id and c.title == art.title
                 assert "".join(doc.source.text[s:e] for s, e in c.spans) == c.text.replace("\n", "")
                 # never cut a sentence: each chunk ends at a sentence end or the end of a paragraph
+                whole = list(art.paragraphs) + list(art.caption_paras) + [art.byline_para] * bool(art.byline_para)
                 assert c.text[-1] in "。！？!?…；;”’」』）)》" or \
-                    any(p.text.endswith(c.text.split("\n")[-1]) for p in art.paragraphs)
+                    any(p.text.endswith(c.text.split("\n")[-1]) for p in whole)
 
 
 def test_overlap_repeats_whole_sentences(seed_docs):
@@ -95,9 +96,18 @@ def test_overlong_sentence_is_cut_at_clauses():
     [art] = split_articles(_page("长句标题\n\n□记者 李四\n\n本报5月1日讯 " + body + "\n"))
     chunks = chunk_article(art, ChunkSettings(size=100, overlap=0, max_size=150))
     assert all(len(c.text) <= 150 for c in chunks)
-    assert "".join(c.text for c in chunks) == art.body
+    assert "".join(c.text for c in chunks).replace(" ", "") == ("□记者 李四本报5月1日讯 " + art.body).replace(" ", "")
 
 
 def test_bad_settings_say_what_is_wrong():
     with pytest.raises(ValueError, match="overlap"):
         ChunkSettings(size=100, overlap=100)
+
+
+def test_passages_show_byline_dateline_and_captions(seed_docs):
+    art = seed_docs["000_8eb6f9117185c38f.txt"].articles[0]
+    chunks = chunk_article(art)
+    assert chunks[0].text.startswith("□青岛日报/观海新闻记者 米荆玉 实习生 王若昕\n本报3月12日讯 11日下午")
+    assert chunks[-1].text == "■山东馆亮相香港国际影视展。"
+    assert not any("山东馆亮相" in c.text for c in chunks[:-1])
+    assert "本报3月12日讯" not in art.body and "米荆玉" not in art.body

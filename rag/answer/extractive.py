@@ -9,7 +9,9 @@ from dataclasses import dataclass
 from ..chunking import split_sentences
 from ..models import Hit
 from ..tokenize import tokenize
-from .facts import DATE_RE, NUMBER_RE, CN_NUMBER_RE, names
+from ..segment.fields import parse_reporters
+from ..segment.lines import BYLINE_RE
+from .facts import CN_NUMBER_RE, DATE_RE, NUMBER_RE, names
 from .models import NOT_FOUND, Answer, Citation
 from .question_type import QuestionType, classify_question
 from .verify import check_answer
@@ -63,7 +65,13 @@ def unit_fits(value: str, unit: str) -> bool:
     return value.endswith(unit)
 
 
+def is_byline(text: str) -> bool:
+    return bool(BYLINE_RE.match(text))
+
+
 def _type_match(qtype: QuestionType, text: str) -> float:
+    if qtype.kind == "reporter":
+        return 1.0 if is_byline(text) else 0.0
     if qtype.kind == "number":
         found = [m.group(0) for m in NUMBER_RE.finditer(text)] + [m.group(0) for m in CN_NUMBER_RE.finditer(text)]
         if not found:
@@ -97,12 +105,34 @@ def score_sentences(question: str, hits: list[Hit], settings: ExtractiveSettings
         passage = 1.0 / (1 + c.hit_index)
         score = settings.w_lexical * lexical + settings.w_type * type_match + settings.w_passage * passage
         scored.append(Candidate(c.hit_index, c.start, c.end, c.text, c.tokens, lexical, type_match, passage, score))
+    if qtype.kind == "reporter":
+        scored = _bylines_inherit_topic(scored, settings)
     return sorted(scored, key=lambda c: (-c.score, c.hit_index, c.start))
+
+
+def _bylines_inherit_topic(scored: list[Candidate], settings: ExtractiveSettings) -> list[Candidate]:
+    """A byline shares no words with the question; it answers for the passage it heads."""
+    from dataclasses import replace
+
+    best_in_hit: dict[int, float] = {}
+    for c in scored:
+        if not is_byline(c.text):
+            best_in_hit[c.hit_index] = max(best_in_hit.get(c.hit_index, 0.0), c.lexical)
+    out = []
+    for c in scored:
+        if is_byline(c.text):
+            lexical = max(c.lexical, best_in_hit.get(c.hit_index, 0.0))
+            score = settings.w_lexical * lexical + settings.w_type * c.type_match + settings.w_passage * c.passage
+            c = replace(c, lexical=lexical, score=score)
+        out.append(c)
+    return out
 
 
 def short_answer(question: str, sentence: str) -> str:
     """The number, date or name in the sentence that sits closest to the question's words."""
     qtype = classify_question(question)
+    if qtype.kind == "reporter":
+        return "、".join(parse_reporters(sentence)) if is_byline(sentence) else ""
     if qtype.kind == "number":
         spans = [(m.start(), m.group(0)) for m in NUMBER_RE.finditer(sentence)]
         if not spans:  # Chinese numerals (七成, 二十个) only when no Arabic number is there

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 NUMBER_CUES = ("多少", "几", "多大", "多长", "多久", "多高", "多远", "比例", "占比", "百分之", "增长了", "增速", "规模")
+REPORTER_CUES = ("记者", "作者", "撰写", "采写", "撰稿", "谁写", "谁报道", "署名")
 PERSON_CUES = ("谁", "哪位", "什么人", "哪个人", "记者是", "负责人是", "姓名")
 PLACE_CUES = ("哪里", "在哪", "何地", "什么地方", "哪个城市", "哪座城市", "哪个地方", "地点", "哪个区", "哪个市")
 DATE_CUES = ("何时", "什么时候", "哪年", "哪一年", "哪天", "哪一天", "几月", "几号", "什么时间", "日期", "哪个月")
@@ -15,7 +16,7 @@ UNIT_AFTER_CUE = re.compile(r"(?:多少|几)(个百分点|亿元|万元|元|万�
 
 @dataclass(frozen=True)
 class QuestionType:
-    kind: str  # number | person | place | date | other
+    kind: str  # number | reporter | person | place | date | other
     is_list: bool
     unit: str  # unit the question asks for, e.g. 家 in 多少家; "" when unknown
 
@@ -29,6 +30,8 @@ def classify_question(question: str) -> QuestionType:
         unit = "time"
     if any(c in q for c in DATE_CUES):
         kind = "date"
+    elif any(c in q for c in PERSON_CUES) and any(c in q for c in REPORTER_CUES):
+        kind = "reporter"
     elif any(c in q for c in PERSON_CUES):
         kind = "person"
     elif any(c in q for c in PLACE_CUES):

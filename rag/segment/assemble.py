@@ -45,6 +45,8 @@ class _Fields:
     title: str = ""
     subtitle: str = ""
     dateline: Dateline | None = None
+    dateline_para: Paragraph | None = None
+    caption_paras: list[Paragraph] = field(default_factory=list)
     headings: list[str] = field(default_factory=list)
     captions: list[str] = field(default_factory=list)
     boilerplate: list[str] = field(default_factory=list)
@@ -116,6 +118,7 @@ def _read_items(draft: Draft, markdown: bool, fields: _Fields) -> None:
         text, start = item.text, item.start
         if item.kind == "caption" or item.kind == "byline":
             fields.captions.append(text)
+            fields.caption_paras.append(Paragraph(text, "caption", ((start, item.end),)))
             continue
         if item.kind in ("boilerplate", "credit"):
             fields.boilerplate.append(text)
@@ -135,6 +138,7 @@ def _read_items(draft: Draft, markdown: bool, fields: _Fields) -> None:
             found = match_dateline(text)
             if found:
                 fields.dateline, skip = found
+                fields.dateline_para = Paragraph(text[:skip], "dateline", ((start, start + skip),))
                 text, start = text[skip:], start + skip
                 first_content = False
                 if text:
@@ -142,6 +146,7 @@ def _read_items(draft: Draft, markdown: bool, fields: _Fields) -> None:
                 continue
             elif match_date_line(text):
                 fields.dateline = match_date_line(text)
+                fields.dateline_para = Paragraph(text, "dateline", ((start, start + len(text)),))
                 continue
         next_text = next_text_at[k]
         if first_content and not markdown and next_text is not None and looks_like_heading(text, COLUMN_LABEL_MAX):
@@ -169,11 +174,12 @@ def build_article(source: SourceText, draft: Draft, markdown: bool) -> Article |
     fields = _Fields()
     fields.kicker, fields.title, fields.subtitle = split_header(draft.header)
     _read_items(draft, markdown, fields)
-    byline = draft.byline.text if draft.byline else ""
+    byline_line = draft.byline
     if draft.trailer:
         title_line, names_line = draft.trailer
         fields.title = fields.title or title_line.text
-        byline = byline or names_line.text
+        byline_line = byline_line or names_line
+    byline = byline_line.text if byline_line else ""
     paragraphs = tuple(p.freeze() for p in fields.paras if p.text)
     if not paragraphs and not fields.title:
         return None
@@ -191,6 +197,8 @@ def build_article(source: SourceText, draft: Draft, markdown: bool) -> Article |
         month=dl.month if dl else None, day=dl.day if dl else None, year=dl.year if dl else None,
         headings=tuple(fields.headings), paragraphs=paragraphs, captions=tuple(fields.captions),
         boilerplate=tuple(fields.boilerplate), start=start, end=end,
+        byline_para=Paragraph(byline, "byline", ((byline_line.start, byline_line.end),)) if byline_line else None,
+        dateline_para=fields.dateline_para, caption_paras=tuple(fields.caption_paras),
     )
 
 
