@@ -8,7 +8,6 @@ from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
 from ..index.handle import Index
-from ..retrieval.settings import check_mode
 
 METADATA_KEYS = ("rank", "chunk_id", "article_id", "title", "dateline", "source", "score", "start", "end",
                  "ranks", "scores")
@@ -23,12 +22,12 @@ class NewsRetriever(BaseRetriever):
     k: int = 5
     mode: str = "hybrid"
 
-    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
+    def _get_relevant_documents(self, query: str, *,
+                                run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
         """Search the index and wrap each hit's text and fields in a Document."""
-        check_mode(self.mode)
-        hits = self.index.search(query, k=self.k, mode=self.mode)
         documents = []
-        for hit in hits:
+        for hit in self.index.search(query, k=self.k, mode=self.mode):
             data = hit.to_dict()
-            documents.append(Document(page_content=hit.text, metadata={key: data[key] for key in METADATA_KEYS}))
+            metadata = {key: data[key] for key in METADATA_KEYS}
+            documents.append(Document(page_content=hit.text, metadata=metadata))
         return documents
