@@ -8,9 +8,9 @@ from dataclasses import dataclass
 
 from ..chunking import split_sentences
 from ..models import Hit
-from ..tokenize import tokenize
 from ..segment.fields import parse_reporters
 from ..segment.lines import BYLINE_RE
+from ..tokenize import tokenize
 from .facts import CN_NUMBER_RE, DATE_RE, NUMBER_RE, names
 from .models import NOT_FOUND, Answer, Citation
 from .question_type import QuestionType, classify_question

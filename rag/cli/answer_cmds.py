@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 from ..answer.extractive import ExtractiveSettings
@@ -12,7 +11,7 @@ from ..answer.models import Answer
 from ..answer.pipeline import ANSWERERS, AskSettings, stream_answer
 from ..service import open_or_build
 from ..settings import default_index_dir
-from .index_cmds import add_index_option, add_retrieval_options, read_questions, retrieval_settings
+from .index_cmds import add_index_option, add_retrieval_options, questions_from, retrieval_settings
 from .output import print_json, print_json_line
 
 
@@ -48,12 +47,11 @@ def register(sub) -> None:
 
 
 def run_ask(args: argparse.Namespace) -> int:
-    if not args.question and not args.batch:
-        print("rag ask: give a question or --batch FILE", file=sys.stderr)
+    questions = questions_from(args, "ask")
+    if questions is None:
         return 2
     settings = ask_settings(args)
     index = open_or_build(args.index or default_index_dir(), args.embedder)
-    questions = read_questions(args.batch) if args.batch else [args.question]
     for question in questions:
         answer = None
         streamed = False

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from ..index import IndexSettings, build_index
+from ..index.dense import AUTO_HNSW_FROM, DENSE_KINDS
 from ..retrieval import MODES, RetrievalSettings
 from ..retrieval.rerank import RERANK_OFF_NOTE
 from ..service import open_or_build, summary_line
@@ -42,7 +43,8 @@ def register(sub) -> None:
     p.add_argument("paths", nargs="*", type=Path, help="files or folders (default: seeds/)")
     add_index_option(p)
     add_chunk_options(p)
-    p.add_argument("--dense", default="auto", help="auto, flat or hnsw (default auto: flat below 50k chunks)")
+    p.add_argument("--dense", default="auto",
+                   help=f"{', '.join(DENSE_KINDS)} (default auto: exact flat below {AUTO_HNSW_FROM} chunks, HNSW above)")
     p.add_argument("--rebuild", action="store_true", help="start over from these paths (vectors are still reused)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=run_index)
@@ -86,27 +88,32 @@ class _nullcontext:
         return False
 
 
+def questions_from(args: argparse.Namespace, command: str) -> list[str] | None:
+    """The question argument or the --batch lines; None (after a usage line) when neither was given."""
+    if args.batch:
+        return read_questions(args.batch)
+    if args.question:
+        return [args.question]
+    print(f"rag {command}: give a question or --batch FILE", file=sys.stderr)
+    return None
+
+
 def run_search(args: argparse.Namespace) -> int:
-    if not args.question and not args.batch:
-        print("rag search: give a question or --batch FILE", file=sys.stderr)
+    questions = questions_from(args, "search")
+    if questions is None:
         return 2
     settings = retrieval_settings(args)
     index = open_or_build(args.index or default_index_dir(), args.embedder)
     if not settings.reranker and not args.json:
         print(f"({RERANK_OFF_NOTE})", file=sys.stderr)
-    if args.batch:
-        for question in read_questions(args.batch):
-            hits = index.search(question, k=settings.k, mode=settings.mode, settings=settings)
-            if args.json:
-                print_json_line({"question": question, "hits": [h.to_dict() for h in hits]})
-            else:
-                _print_hits(question, hits)
-        return 0
-    hits = index.search(args.question, k=settings.k, mode=settings.mode, settings=settings)
-    if args.json:
-        print_json([h.to_dict() for h in hits])
-    else:
-        _print_hits(args.question, hits)
+    for question in questions:
+        hits = index.search(question, k=settings.k, mode=settings.mode, settings=settings)
+        if args.json and args.batch:
+            print_json_line({"question": question, "hits": [h.to_dict() for h in hits]})
+        elif args.json:
+            print_json([h.to_dict() for h in hits])
+        else:
+            _print_hits(question, hits)
     return 0
 
 
