@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .chunking import ChunkSettings, chunk_article
-from .loading import LoadProblem, SourceText, find_files, load_file
 from .errors import LoadError
+from .loading import LoadProblem, SourceText, find_files, load_file
 from .models import Article, Chunk
 from .segment import split_articles
 

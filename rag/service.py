@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 from .index import Index, IndexSettings, build_index
-from .settings import default_seeds
+from .settings import default_embedder, default_seeds
 
 
 def open_or_build(index_dir: Path, embedder: str | None = None, seeds: Path | None = None,
@@ -20,7 +20,8 @@ def open_or_build(index_dir: Path, embedder: str | None = None, seeds: Path | No
     if not (index_dir / "manifest.json").exists():
         seeds = seeds or default_seeds()
         print(f"No index at {index_dir} yet: building one from {seeds} (first run only)…", file=sys.stderr)
-        report = build_index(index_dir, [seeds], IndexSettings(embedder=embedder or "e5"), progress=progress)
+        settings = IndexSettings(embedder=embedder or default_embedder())  # $RAG_EMBEDDER, as `rag index` does
+        report = build_index(index_dir, [seeds], settings, progress=progress)
         print(summary_line(report), file=sys.stderr)
     return Index.open(index_dir, embedder=embedder)
 

@@ -16,7 +16,7 @@ from .models import NOT_FOUND, Answer, Citation
 from .question_type import QuestionType, classify_question
 from .verify import check_answer
 
-DEFAULT_ABSTAIN_THRESHOLD = 0.45
+DEFAULT_ABSTAIN_THRESHOLD = 0.40
 
 
 @dataclass(frozen=True)

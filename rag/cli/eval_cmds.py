@@ -79,6 +79,8 @@ def run_eval(args: argparse.Namespace) -> int:
     modes, requested, ks = _choices(args.mode, MODES, "mode"), _choices(args.answerer, ANSWERERS, "answerer"), _ks(args.k)
     if args.n is not None and args.distractors is None:
         raise RagError("--n needs --distractors PATH")
+    if args.n is not None and args.n < 1:
+        raise RagError("--n must be at least 1")
     if args.distractors is not None and not args.distractors.is_file():
         raise RagError(f"distractor corpus {args.distractors} not found (a JSONL or JSONL.xz file with one "
                        "{\"id\", \"published\", \"text\"} article a line, e.g. "
@@ -124,8 +126,8 @@ def run_eval(args: argparse.Namespace) -> int:
     missing = unreachable_evidence(index, rows, settings.min_overlap)
     if missing:
         notes.append(f"{len(missing)} answerable questions have evidence that no indexed passage of their source "
-                     f"contains (bylines, captions or datelines are kept out of passages), so retrieval cannot "
-                     f"find it: {', '.join(missing)}")
+                     f"file contains or overlaps by {settings.min_overlap:.0%} (e.g. text kept out of passages), "
+                     f"so no retriever can find it: {', '.join(missing)}")
     data = _metrics(args, rows, problems, settings, runs, indexes, notes, started, time.perf_counter() - t0)
     _write(out, data, runs, settings)
     if args.json:

@@ -25,6 +25,7 @@ def register(sub) -> None:
 
 
 def run_ui(args: argparse.Namespace) -> int:
+    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # read when gradio is imported
     from ui.app import launch, parse_auth  # gradio is slow to import: only for this command
 
     auth = parse_auth(args.auth or os.environ.get(ENV_AUTH))

@@ -105,7 +105,7 @@ def plot_abstention_threshold(path: Path, runs: list[ConfigRun], current: float)
             continue
         curve = m.threshold_curve(conf, answerable)
         line, = ax.step([p.threshold for p in curve], [p.balanced_accuracy for p in curve], where="post",
-                        label=f"{run.name} (best {best.threshold:.3f})")
+                        label=f"{run.name} (best {round(best.threshold, 4):.3f})")
         ax.plot([best.threshold], [best.balanced_accuracy], "o", color=line.get_color())
         drawn = True
     if drawn:
