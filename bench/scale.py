@@ -3,11 +3,12 @@ hybrid) and approximate recall@10 for indexes of 10^3 ... 10^6 chunks.
 
 Text: real corpus chunks cut by rag's own ingest; beyond the real chunks available (--real-chunks) the chunks are
 replicated with a suffix (" #r" in the text, token "dupr" in the BM25 tokens) to reach the size. Vectors:
-synthetic e5-like unit vectors (each a noisy mix of two real e5 passage vectors of corpus chunks), since embedding
+synthetic e5-like unit vectors (each a noisy mix of two real e5 passage vectors of corpus chunks, --base-vectors
+for a larger set of real vectors), since embedding
 10^5+ chunks takes hours; query vectors are the real e5 embeddings of the seed QA questions, and the measured
 query-embedding time is reported separately and added to the hybrid latency ("hybrid+embed").
 
-python -m bench.scale [--quick] [--sizes 1000,10000,100000,1000000] [--out bench/out]
+python -m bench.scale [--quick] [--sizes 1000,10000,100000,1000000] [--base-vectors V.npy] [--out bench/out]
 """
 
 from __future__ import annotations
@@ -77,7 +78,7 @@ def prepare(args, out: Path, quick: bool):
     chunks = [Chunk(**{**r["chunk"], "spans": tuple(tuple(s) for s in r["chunk"]["spans"])}) for r in rows]
     tokens = [r["tokens"] for r in rows]
     emb = E5Embedder()
-    base_file = cache / f"scale-base-{tag}.npy"
+    base_file = Path(args.base_vectors) if getattr(args, "base_vectors", None) else cache / f"scale-base-{tag}.npy"
     if not base_file.exists():
         n_base = 16 if quick else 160
         step = max(1, len(chunks) // n_base)
@@ -211,6 +212,9 @@ def main(argv=None) -> dict:
     p.add_argument("--sizes", default=None, help="comma-separated chunk counts")
     p.add_argument("--real-chunks", type=int, default=20000, help="real corpus chunks before replication")
     p.add_argument("--keep", action="store_true", help="keep the index folders")
+    p.add_argument("--base-vectors", default=None,
+                   help="real e5 passage vectors (.npy, e.g. an index's vectors.npy) to mix synthetic vectors from; "
+                        "more base vectors mean fewer artificial near-ties (default: 160 corpus chunks embedded now)")
     p.add_argument("--name", default="scale", help="output name (NAME.json, NAME.png)")
     p.add_argument("--child", nargs=3, metavar=("FOLDER", "KIND", "QFILE"), help=argparse_suppress())
     args = p.parse_args(argv)
