@@ -714,3 +714,35 @@ def test_cli_search_errors_are_one_line_without_traceback(seed_index):
     result = _rag("search", "--embedder", "st:/some/other", "--index", str(seed_index.folder), "问题")
     assert result.returncode == 2
     assert "rag index --rebuild" in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.slow
+def test_first_search_without_an_index_builds_one_from_the_seeds(tmp_path):
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    shutil.copy(SEEDS / "003_c9ec65179e6f0b8a.txt", seeds)
+    folder = tmp_path / "not-yet"
+    result = subprocess.run([sys.executable, "-m", "rag", "search", "--json", "-k", "3", "--index", str(folder),
+                             "凤麟核中子分析仪项目总经费多少"], capture_output=True, text=True, cwd=REPO, timeout=300,
+                            env={**os.environ, "HF_HUB_OFFLINE": "1", "RAG_SEEDS": str(seeds)})
+    assert result.returncode == 0, result.stderr
+    assert f"No index at {folder} yet: building one from {seeds}" in result.stderr
+    assert SUMMARY_RE.search(result.stderr) and "Traceback" not in result.stderr
+    hits = json.loads(result.stdout)
+    assert len(hits) == 3 and "4020万元" in hits[0]["text"]
+    assert Manifest.read(folder).files == 1
+
+
+def test_query_threads_follow_the_override_and_give_the_same_vectors(e5_embedder, monkeypatch):
+    from rag.embedders import e5
+
+    assert 1 <= e5.spare_cores() <= (os.cpu_count() or 1)
+    monkeypatch.setenv(e5.ENV_QUERY_THREADS, "1")
+    assert e5.query_threads() == 1
+    one = e5_embedder.embed_query("凤麟核中子分析仪项目总经费多少")
+    monkeypatch.setenv(e5.ENV_QUERY_THREADS, "2")
+    assert e5.query_threads() == 2
+    two = e5_embedder.embed_query("凤麟核中子分析仪项目总经费多少")
+    assert float(one @ two) > 0.9999  # the same model; only float rounding may differ between thread counts
+    monkeypatch.delenv(e5.ENV_QUERY_THREADS)
+    assert 1 <= e5.query_threads() <= e5.MAX_QUERY_THREADS

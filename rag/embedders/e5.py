@@ -19,6 +19,32 @@ from .base import Progress, batches_by_length, normalise_rows
 from .e5_engine import engine_library
 
 ENV_WORKERS = "RAG_E5_WORKERS"
+ENV_QUERY_THREADS = "RAG_E5_QUERY_THREADS"
+MAX_QUERY_THREADS = 2  # a 20-token query gains little from a third thread
+
+
+def spare_cores() -> int:
+    """Cores with nothing else runnable on them now (/proc/loadavg's running count, ours included)."""
+    cores = os.cpu_count() or 1
+    try:
+        with open("/proc/loadavg", encoding="ascii") as fh:
+            running = int(fh.read().split()[3].split("/")[0])
+    except (OSError, ValueError, IndexError):
+        return 1
+    return max(1, cores - (running - 1))
+
+
+def query_threads() -> int:
+    """OpenMP threads for one query: $RAG_E5_QUERY_THREADS, else 2 when a second core is idle, else 1.
+
+    On an idle 2-core machine 2 threads take a query from 33 to 20 ms (p50); when other work holds the
+    cores, a team of 2 waits at every barrier for a descheduled thread and is 4-40x slower than 1
+    (docs/PERFORMANCE.md), so the choice is made per query from what is running now.
+    """
+    value = os.environ.get(ENV_QUERY_THREADS, "").strip()
+    if value.isdigit() and int(value) > 0:
+        return int(value)
+    return min(MAX_QUERY_THREADS, spare_cores())
 
 
 def _default_workers() -> int:
@@ -44,8 +70,8 @@ class E5Embedder:
 
     def __init__(self, threads: int | None = None, batch_size: int = 16, workers: int | None = None,
                  engine: str | None = None):
-        """`threads`: OpenMP threads per native call (default 1: on a shared 2-core machine a 2-thread query
-        took 4-20x longer than a 1-thread one, see docs/PERFORMANCE.md); `workers`: parallel single-threaded
+        """`threads`: OpenMP threads per native call (default 1 for passages; queries choose per call, see
+        `query_threads`, unless `threads` is given); `workers`: parallel single-threaded
         handles for passage batches (default $RAG_E5_WORKERS or one per core; 1 = off); `engine`: "native" or
         "bundled" (default $RAG_E5_ENGINE, else native when it can be built)."""
         if engine == "bundled":
@@ -53,6 +79,7 @@ class E5Embedder:
         else:
             self._lib_path, self.engine = engine_library()
         self.threads = threads or 1
+        self._fixed_query_threads = threads
         self._model = _load(self.threads, self._lib_path)
         self.dimension = int(self._model.dim)
         self.batch_size = batch_size
@@ -107,6 +134,11 @@ class E5Embedder:
                 for future in [pool.submit(work, h) for h in self._handles[: self.workers]]:
                     future.result()
 
+    def query_threads(self) -> int:
+        """Threads the next query would use (fixed when the embedder was made with `threads`)."""
+        return self._fixed_query_threads or query_threads()
+
     def embed_query(self, text: str) -> np.ndarray:
+        threads = self.query_threads()
         with self._lock:
-            return normalise_rows(self._call(self._model, self.threads, "query", text))[0]
+            return normalise_rows(self._call(self._model, threads, "query", text))[0]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -26,12 +28,25 @@ def run_search(index: Index, query: str, settings: RetrievalSettings,
         return []
     rankings: dict[str, list[int]] = {}
     side_scores: dict[str, dict[int, float]] = {}
+    pending_vector: Future | None = None
+    if settings.mode == "hybrid" and query_vector is None:
+        embedder = index.embedder
+        if getattr(embedder, "query_threads", lambda: 1)() > 1:
+            query_vector = embedder.embed_query(query)  # idle cores: one multi-threaded call, then BM25
+        else:
+            # the model releases the GIL: embed the query on another core while BM25 scores in this thread
+            pending_vector = _query_pool().submit(embedder.embed_query, query)
     if settings.mode in ("bm25", "hybrid"):
         scores, rows = sparse.search(index.bm25, tokenize(query), settings.bm25_depth)
         rankings["bm25"] = [int(r) for r in rows]
         side_scores["bm25"] = {int(r): float(s) for r, s in zip(rows, scores)}
     if settings.mode in ("dense", "hybrid"):
-        vector = query_vector if query_vector is not None else index.embedder.embed_query(query)
+        if query_vector is not None:
+            vector = query_vector
+        elif pending_vector is not None:
+            vector = pending_vector.result()
+        else:
+            vector = index.embedder.embed_query(query)
         scores, rows = dense.search(index.dense, vector, settings.dense_depth)
         rankings["dense"] = [int(r) for r in rows]
         side_scores["dense"] = {int(r): float(s) for r, s in zip(rows, scores)}
@@ -55,6 +70,19 @@ def run_search(index: Index, query: str, settings: RetrievalSettings,
                         start=chunk.start, end=chunk.end, spans=chunk.spans, ranks=ranks,
                         scores={k: round(v, 6) for k, v in scores.items()}))
     return hits
+
+
+_POOL: ThreadPoolExecutor | None = None
+_POOL_LOCK = threading.Lock()
+
+
+def _query_pool() -> ThreadPoolExecutor:
+    """Threads that embed queries beside BM25 (the embedder serialises its own model calls)."""
+    global _POOL
+    with _POOL_LOCK:
+        if _POOL is None:
+            _POOL = ThreadPoolExecutor(max_workers=4, thread_name_prefix="query-embed")
+        return _POOL
 
 
 def _select(index: Index, fused: list[tuple[int, float]], settings: RetrievalSettings, wanted: int):
