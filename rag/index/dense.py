@@ -16,7 +16,18 @@ DENSE_KINDS = ("auto", "flat", "hnsw", "hnsw-sq8")
 AUTO_HNSW_FROM = 50_000
 HNSW_M = 32
 HNSW_EF_CONSTRUCTION = 80
-HNSW_EF_SEARCH = 256  # recall@10 0.93 -> 0.98 at 10k chunks (docs/PERFORMANCE.md), ~1 ms more
+# efSearch by index size: recall@10 against exact search falls as the graph grows, so the search widens with
+# it (docs/PERFORMANCE.md: at 100k, ef 256 -> 0.93, 512 -> 0.97, 1024 -> 0.99; each step costs ~2-3 ms)
+HNSW_EF_SEARCH_STEPS = ((20_000, 256), (200_000, 512))
+HNSW_EF_SEARCH_LARGE = 1024
+
+
+def ef_search(count: int) -> int:
+    """The HNSW search breadth for an index of `count` vectors."""
+    for upto, ef in HNSW_EF_SEARCH_STEPS:
+        if count < upto:
+            return ef
+    return HNSW_EF_SEARCH_LARGE
 
 
 def resolve_kind(kind: str, count: int) -> str:
@@ -37,11 +48,11 @@ def build(vectors: np.ndarray, kind: str):
     elif kind == "hnsw":
         index = faiss.IndexHNSWFlat(dim, HNSW_M, faiss.METRIC_INNER_PRODUCT)
         index.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
-        index.hnsw.efSearch = HNSW_EF_SEARCH  # FAISS's default of 16 loses recall before a save/load
+        index.hnsw.efSearch = ef_search(len(vectors))  # FAISS's default of 16 loses recall
     elif kind == "hnsw-sq8":
         index = faiss.IndexHNSWSQ(dim, faiss.ScalarQuantizer.QT_8bit, HNSW_M, faiss.METRIC_INNER_PRODUCT)
         index.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
-        index.hnsw.efSearch = HNSW_EF_SEARCH
+        index.hnsw.efSearch = ef_search(len(vectors))
         if len(vectors):
             index.train(np.ascontiguousarray(vectors, dtype=np.float32))  # per-dimension ranges
     else:
@@ -62,7 +73,7 @@ def load(path: Path):
 
     index = faiss.read_index(str(path))
     if hasattr(index, "hnsw"):
-        index.hnsw.efSearch = HNSW_EF_SEARCH
+        index.hnsw.efSearch = ef_search(index.ntotal)
     return index
 
 
