@@ -174,7 +174,7 @@ def scale_part(out: Path, n: int, quick: bool, real_chunks: int) -> dict:
 
     from . import scale
 
-    sargs = SimpleNamespace(real_chunks=600 if quick else real_chunks, corpus=None)
+    sargs = SimpleNamespace(real_chunks=600 if quick else real_chunks, corpus=None, n_base=2000)
     chunks, tokens, base, questions, qvecs, _ = scale.prepare(sargs, out, quick)
     c_n, t_n = scale.replicate(chunks, tokens, n)
     vectors = scale.synthetic_vectors(base, n, seed=n)

@@ -47,7 +47,8 @@ class SentenceTransformerEmbedder:
             torch.set_num_threads(threads)
         self._model = SentenceTransformer(location, device="cpu", local_files_only=True)
         self.name = f"st:{model}"
-        self.dimension = int(self._model.get_sentence_embedding_dimension())
+        get_dim = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        self.dimension = int(get_dim())  # renamed in sentence-transformers 5.x; the old name warns
         self.batch_size = batch_size
         lowered = model.lower()
         self._passage_prefix, self._query_prefix = "", ""
