@@ -28,13 +28,16 @@ def add_retrieval_options(parser: argparse.ArgumentParser, k_default: int = 5) -
     parser.add_argument("-k", type=int, default=k_default, help=f"number of passages (default {k_default})")
     parser.add_argument("--mode", default=defaults.mode, help=f"{', '.join(MODES)} (default {defaults.mode})")
     parser.add_argument("--rrf-k", type=float, default=defaults.rrf_k, help="reciprocal rank fusion constant")
+    parser.add_argument("--bm25-weight", type=float, default=defaults.bm25_weight,
+                        help=f"BM25's weight in the fusion, dense counts 1 (default {defaults.bm25_weight})")
     parser.add_argument("--depth", type=int, default=defaults.bm25_depth, help="hits each retriever contributes")
     parser.add_argument("--per-article", type=int, default=0, help="at most N passages per article (0: no cap)")
     parser.add_argument("--reranker", default=None, help="cross-encoder name or folder (off by default)")
 
 
 def retrieval_settings(args: argparse.Namespace) -> RetrievalSettings:
-    return RetrievalSettings(mode=args.mode, k=args.k, rrf_k=args.rrf_k, bm25_depth=args.depth,
+    return RetrievalSettings(mode=args.mode, k=args.k, rrf_k=args.rrf_k, bm25_weight=args.bm25_weight,
+                             bm25_depth=args.depth,
                              dense_depth=args.depth, max_per_article=args.per_article, reranker=args.reranker)
 
 

@@ -51,7 +51,7 @@ def run_search(index: Index, query: str, settings: RetrievalSettings,
         rankings["dense"] = [int(r) for r in rows]
         side_scores["dense"] = {int(r): float(s) for r, s in zip(rows, scores)}
     if settings.mode == "hybrid":
-        fused = reciprocal_rank_fusion(rankings, k=settings.rrf_k)
+        fused = reciprocal_rank_fusion(rankings, k=settings.rrf_k, weights={"bm25": settings.bm25_weight, "dense": 1.0})
     else:
         side = settings.mode
         fused = [(r, side_scores[side][r]) for r in rankings[side]]
