@@ -188,6 +188,7 @@ def test_hnsw_recall_against_exact_search(random_unit_vectors, tmp_path):
     assert loaded.hnsw.efSearch == dense.ef_search(20_000) == 512  # the breadth follows the size, also after a load
     assert _recall_at_10(loaded, queries, exact) >= 0.95
     assert [dense.ef_search(n) for n in (1_000, 100_000, 300_000, 1_000_000)] == [256, 512, 1024, 2048]
+    assert [dense.ef_construction(n) for n in (20_000, 1_000_000)] == [80, 200] and index.hnsw.efConstruction == 80
 
 
 def test_flat_equals_numpy(random_unit_vectors):

@@ -15,13 +15,21 @@ from ..errors import RagError
 DENSE_KINDS = ("auto", "flat", "hnsw", "hnsw-sq8")
 AUTO_HNSW_FROM = 50_000
 HNSW_M = 32
-# a better graph costs build time only (1M vectors: ~5 -> ~12 min on 2 cores, next to ~25 h of embedding) and is
-# what keeps recall at 1M: efConstruction 80 gave recall@10 0.81 at efSearch 1024, 200 gives 0.93 (0.97 at 2048)
-HNSW_EF_CONSTRUCTION = 200
+# the graph's build breadth by size: at 1M vectors efConstruction 80 reached recall@10 0.81 at efSearch 1024 and
+# 200 reaches 0.93 (0.97 at 2048), for build time only (~5 -> ~12 min, next to ~25 h of embedding); at 100k, 80
+# already gives 0.97 at efSearch 512 and a 200-graph only makes each search ~2 ms slower (docs/PERFORMANCE.md §3)
+HNSW_EF_CONSTRUCTION = 80
+HNSW_EF_CONSTRUCTION_LARGE = 200
+HNSW_LARGE_FROM = 500_000
 # efSearch by index size: recall@10 against exact search falls as the graph grows, so the search widens with
 # it (docs/PERFORMANCE.md §3: at 100k, ef 256 -> 0.93, 512 -> 0.97; at 1M, 1024 -> 0.93, 2048 -> 0.97)
-HNSW_EF_SEARCH_STEPS = ((20_000, 256), (200_000, 512), (500_000, 1024))
+HNSW_EF_SEARCH_STEPS = ((20_000, 256), (200_000, 512), (HNSW_LARGE_FROM, 1024))
 HNSW_EF_SEARCH_LARGE = 2048
+
+
+def ef_construction(count: int) -> int:
+    """The HNSW build breadth for an index of `count` vectors."""
+    return HNSW_EF_CONSTRUCTION_LARGE if count >= HNSW_LARGE_FROM else HNSW_EF_CONSTRUCTION
 
 
 def ef_search(count: int) -> int:
@@ -49,11 +57,11 @@ def build(vectors: np.ndarray, kind: str):
         index = faiss.IndexFlatIP(dim)
     elif kind == "hnsw":
         index = faiss.IndexHNSWFlat(dim, HNSW_M, faiss.METRIC_INNER_PRODUCT)
-        index.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
+        index.hnsw.efConstruction = ef_construction(len(vectors))
         index.hnsw.efSearch = ef_search(len(vectors))  # FAISS's default of 16 loses recall
     elif kind == "hnsw-sq8":
         index = faiss.IndexHNSWSQ(dim, faiss.ScalarQuantizer.QT_8bit, HNSW_M, faiss.METRIC_INNER_PRODUCT)
-        index.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
+        index.hnsw.efConstruction = ef_construction(len(vectors))
         index.hnsw.efSearch = ef_search(len(vectors))
         if len(vectors):
             index.train(np.ascontiguousarray(vectors, dtype=np.float32))  # per-dimension ranges
