@@ -3,10 +3,10 @@ hybrid) and approximate recall@10 for indexes of 10^3 ... 10^6 chunks.
 
 Text: real corpus chunks cut by rag's own ingest; beyond the real chunks available (--real-chunks) the chunks are
 replicated with a suffix (" #r" in the text, token "dupr" in the BM25 tokens) to reach the size. Vectors:
-synthetic e5-like unit vectors (each a noisy mix of two real e5 passage vectors of corpus chunks, --base-vectors
-for a larger set of real vectors), since embedding
-10^5+ chunks takes hours; query vectors are the real e5 embeddings of the seed QA questions (for recall and the bm25/dense/hybrid
-columns); "hybrid+embed" is the full search path from the question text, the real e5 query embedding included.
+synthetic e5-like unit vectors (each a noisy mix of two of --n-base real e5 passage vectors of corpus chunks, or
+of the vectors given by --base-vectors), since embedding 10^5+ chunks takes hours; query vectors are the real e5
+embeddings of the seed QA questions (for recall and the bm25/dense/hybrid columns); "hybrid+embed" is the full
+search path from the question text, the real e5 query embedding included.
 
 python -m bench.scale [--quick] [--sizes 1000,10000,100000,1000000] [--base-vectors V.npy] [--out bench/out]
 """
@@ -230,7 +230,7 @@ def main(argv=None) -> dict:
     p.add_argument("--keep", action="store_true", help="keep the index folders")
     p.add_argument("--base-vectors", default=None,
                    help="real e5 passage vectors (.npy, e.g. an index's vectors.npy) to mix synthetic vectors from; "
-                        "more base vectors mean fewer artificial near-ties (default: 160 corpus chunks embedded now)")
+                        "more base vectors mean fewer artificial near-ties (default: --n-base corpus chunks embedded now)")
     p.add_argument("--n-base", type=int, default=2000,
                    help="real corpus chunks embedded now as the base of the synthetic vectors (default 2000)")
     p.add_argument("--kinds", default=",".join(KINDS), help="dense index kinds to build (default all)")

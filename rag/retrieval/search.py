@@ -41,13 +41,9 @@ def run_search(index: Index, query: str, settings: RetrievalSettings,
         rankings["bm25"] = [int(r) for r in rows]
         side_scores["bm25"] = {int(r): float(s) for r, s in zip(rows, scores)}
     if settings.mode in ("dense", "hybrid"):
-        if query_vector is not None:
-            vector = query_vector
-        elif pending_vector is not None:
-            vector = pending_vector.result()
-        else:
-            vector = index.embedder.embed_query(query)
-        scores, rows = dense.search(index.dense, vector, settings.dense_depth)
+        if query_vector is None:
+            query_vector = pending_vector.result() if pending_vector else index.embedder.embed_query(query)
+        scores, rows = dense.search(index.dense, query_vector, settings.dense_depth)
         rankings["dense"] = [int(r) for r in rows]
         side_scores["dense"] = {int(r): float(s) for r, s in zip(rows, scores)}
     if settings.mode == "hybrid":
