@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from .index import Index, IndexSettings, build_index
+from .index.guard import check_replaceable
 from .settings import default_embedder, default_seeds
 
 
@@ -18,6 +19,7 @@ def open_or_build(index_dir: Path, embedder: str | None = None, seeds: Path | No
 
         recover_interrupted_swap(index_dir)
     if not (index_dir / "manifest.json").exists():
+        check_replaceable(index_dir)  # refuse a folder of the user's files before announcing a build
         seeds = seeds or default_seeds()
         print(f"No index at {index_dir} yet: building one from {seeds} (first run only)…", file=sys.stderr)
         settings = IndexSettings(embedder=embedder or default_embedder())  # $RAG_EMBEDDER, as `rag index` does

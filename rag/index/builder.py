@@ -25,6 +25,7 @@ from ..loading import LoadProblem, find_files, load_file
 from ..models import Chunk
 from ..tokenize import tokenize
 from . import dense, sparse, store
+from .guard import check_replaceable, remove_index_folder
 from .manifest import Manifest
 
 ProgressFn = Callable[[str, int, int], None]  # (stage, done, total)
@@ -156,8 +157,10 @@ def build_index(index_dir: Path, paths: list[Path], settings: IndexSettings = In
     started = time.perf_counter()
     index_dir = Path(index_dir)
     report_progress = progress if callable(progress) else _tqdm_progress(progress)
+    check_replaceable(index_dir)  # before the lock file or anything else is written beside it
     with build_lock(index_dir):
         recover_interrupted_swap(index_dir)
+        check_replaceable(index_dir)
         remove_leftovers(index_dir)
         old = _OldIndex(index_dir, settings, rebuild) if (index_dir / "manifest.json").exists() else None
         try:
@@ -342,11 +345,12 @@ def _vectors(settings: IndexSettings, embedder: Embedder | None, old: _OldIndex 
 
 def _swap(tmp: Path, index_dir: Path) -> None:
     """Rename the new folder into place; the old one is renamed aside first and removed last."""
+    check_replaceable(index_dir)  # files may have been put into the folder while the build ran
     if index_dir.exists():
         aside = index_dir.parent / f".{index_dir.name}.old-{os.getpid()}-{int(time.time() * 1000)}"
         os.rename(index_dir, aside)
         os.rename(tmp, index_dir)
-        shutil.rmtree(aside, ignore_errors=True)
+        remove_index_folder(aside)
     else:
         os.rename(tmp, index_dir)
 
