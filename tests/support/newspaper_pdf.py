@@ -1,0 +1,257 @@
+"""Realistic newspaper page PDFs from the seed pages, printed by headless Chromium (and scanned copies).
+
+A seed page is split with the project's own segmentation; each article is laid out as a band with its
+headline above its body, the body flowing in CSS columns (two short articles share a band, side by side),
+under a running masthead (`青岛日报 2024年3月13日 星期三 第3版 要闻`) and above a footer (page number,
+editors). Articles never break across printed sheets: a small script in the page moves whole bands onto
+the next sheet, each sheet with its own masthead (第3版, 第4版 …) and footer.
+
+Needs the Debian packages chromium, fonts-noto-cjk and (for scans) poppler-utils.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage")
+WEEKDAYS = "一二三四五六日"
+SHORT_BODY = 1100  # characters: articles at most this long share a band, two columns each
+EDITORS = "责任编辑 王 磊  美术编辑 李 娜  审读 刘 洋"
+
+
+@dataclass(frozen=True)
+class Block:
+    """One article as printed: header lines (kind, text) and body paragraphs (kind, text)."""
+
+    header: tuple[tuple[str, str], ...]
+    body: tuple[tuple[str, str], ...]
+    title: str
+
+    @property
+    def size(self) -> int:
+        return sum(len(text) for _, text in self.body)
+
+
+def chromium_available() -> bool:
+    """True when headless Chromium and a CJK font are installed (tests skip otherwise)."""
+    if not Path(CHROMIUM).exists():
+        return False
+    fonts = subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True, text=True).stdout
+    return "Noto Serif CJK SC" in fonts
+
+
+def masthead_text(paper: str, date: dt.date, page_no: int, section: str) -> str:
+    """The running header line as printed, e.g. `青岛日报 2024年3月13日 星期三 第3版 要闻`."""
+    return (f"{paper} {date.year}年{date.month}月{date.day}日 星期{WEEKDAYS[date.weekday()]} "
+            f"第{page_no}版 {section}")
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def _clean(line: str) -> str:
+    return re.sub(r"^#{1,6}\s*", "", line).strip()
+
+
+def _paragraph_kind(text: str, headings: set[str], captions: set[str]) -> str:
+    if text in captions or text.startswith(("■", "▲")):
+        return "caption"
+    if text in headings:
+        return "subhead"
+    if text.startswith("□"):
+        return "byline"
+    return "para"
+
+
+def article_blocks(seed: Path) -> list[Block]:
+    """The seed page as printed articles, in page order, with every line of the page kept.
+
+    Text that the segmentation leaves between articles stays in its place, printed after the article
+    before it, so the PDF carries the whole page text in the order of the seed.
+    """
+    from rag.ingest import ingest_file
+
+    doc = ingest_file(seed)
+    text = doc.source.text
+    blocks: list[Block] = []
+    bounds = [a.start for a in doc.articles[1:]] + [len(text)]
+    for article, end in zip(doc.articles, bounds):
+        lines = [_clean(ln) for ln in text[article.start:end].split("\n")]
+        lines = [ln for ln in lines if ln]
+        fields = [("kicker", article.kicker), ("title", article.title), ("subtitle", article.subtitle)]
+        covered = _squash("".join(v for _, v in fields))
+        header: list[tuple[str, str]] = []
+        if not article.title_derived:
+            while lines and _squash(lines[0]) and _squash(lines[0]) in covered:
+                lines.pop(0)
+                header = [(k, v) for k, v in fields if v]
+        headings, captions = set(article.headings), set(article.captions)
+        body = tuple((_paragraph_kind(ln, headings, captions), ln) for ln in lines)
+        blocks.append(Block(tuple(header), body, article.title))
+    return blocks
+
+
+def expected_titles(seed: Path) -> list[str]:
+    """Article titles of the seed page in order, as the project's segmentation finds them in the .txt."""
+    from rag.ingest import ingest_file
+
+    return [a.title for a in ingest_file(seed).articles]
+
+
+def _bands(blocks: list[Block], columns: int) -> list[list[tuple[Block, int]]]:
+    """Group articles into bands: a long article spans all columns, two short ones share a band."""
+    bands: list[list[tuple[Block, int]]] = []
+    i = 0
+    while i < len(blocks):
+        pair = (columns == 4 and i + 1 < len(blocks) and blocks[i].header and blocks[i + 1].header
+                and blocks[i].size <= SHORT_BODY and blocks[i + 1].size <= SHORT_BODY)
+        if pair:
+            bands.append([(blocks[i], 2), (blocks[i + 1], 2)])
+            i += 2
+        else:
+            bands.append([(blocks[i], columns)])
+            i += 1
+    return bands
+
+
+def _article_html(block: Block, columns: int) -> str:
+    esc = html.escape
+    head = "".join(f'<div class="{kind}">{esc(text)}</div>' for kind, text in block.header)
+    body = []
+    for kind, text in block.body:
+        if kind == "caption":
+            body.append('<div class="photo"></div>')
+        body.append(f'<p class="{kind}">{esc(text)}</p>')
+    header = f'<header class="head">{head}</header>' if head else ""
+    return (f'<article style="flex:{columns}">{header}'
+            f'<div class="body" style="column-count:{columns}">{"".join(body)}</div></article>')
+
+
+PAGE_CSS = """
+@page { size: 350mm 500mm; margin: 0; }
+html, body { margin: 0; padding: 0; }
+body { font-family: "Noto Serif CJK SC", serif; color: #111; }
+.sheet { width: 350mm; height: 500mm; box-sizing: border-box; padding: 14mm 15mm 12mm 15mm;
+         display: flex; flex-direction: column; break-after: page; overflow: hidden; }
+.masthead { display: flex; justify-content: space-between; align-items: baseline;
+            border-bottom: 2.5pt double #222; padding-bottom: 2mm; margin-bottom: 7mm;
+            font-family: "Noto Sans CJK SC", sans-serif; }
+.masthead .paper { font-size: 22pt; font-weight: 700; letter-spacing: 2pt; }
+.masthead .date, .masthead .pageno, .masthead .section { font-size: 11pt; }
+.masthead .section { font-size: 14pt; font-weight: 700; }
+.content { flex: 1; overflow: hidden; }
+.band { display: flex; gap: 9mm; padding-bottom: 6mm; margin-bottom: 7mm; border-bottom: 0.6pt solid #555; }
+article { min-width: 0; }
+.head { margin-bottom: 5mm; font-family: "Noto Sans CJK SC", sans-serif; }
+.kicker { font-size: 12pt; margin-bottom: 1.5mm; }
+.title { font-size: 22pt; font-weight: 700; line-height: 1.25; }
+.subtitle { font-size: 13pt; margin-top: 1.5mm; }
+.body { column-gap: 6mm; column-fill: balance; font-size: 9.5pt; line-height: 1.55; text-align: justify; }
+.body p { margin: 0; text-indent: 2em; }
+.body p.byline { text-indent: 0; font-family: "Noto Sans CJK SC", sans-serif; margin: 0 0 1.2mm 0; }
+.body p.subhead { text-indent: 0; font-family: "Noto Sans CJK SC", sans-serif; font-weight: 700;
+                  font-size: 10.5pt; margin: 2.5mm 0 1.5mm 0; break-after: avoid; }
+.body p.caption { text-indent: 0; font-family: "Noto Sans CJK SC", sans-serif; font-size: 8.5pt;
+                  margin: 1mm 0 2.5mm 0; }
+.photo { height: 32mm; background: #c9c9c9; margin-top: 2mm; break-inside: avoid; }
+.footer { display: flex; justify-content: space-between; border-top: 0.6pt solid #222; padding-top: 1.5mm;
+          margin-top: 3mm; font-size: 9pt; font-family: "Noto Sans CJK SC", sans-serif; }
+"""
+
+# Moves whole bands onto new sheets when a sheet is full; runs before Chromium prints.
+PAGINATE_JS = """
+(function () {
+  const pool = document.getElementById('pool');
+  const proto = document.getElementById('proto');
+  let pageNo = START_PAGE;
+  function newSheet() {
+    const sheet = proto.content.firstElementChild.cloneNode(true);
+    sheet.querySelector('.pageno').textContent = '第' + pageNo + '版';
+    sheet.querySelector('.folio').textContent = String(pageNo);
+    pageNo += 1;
+    document.body.insertBefore(sheet, pool);
+    return sheet.querySelector('.content');
+  }
+  let content = newSheet();
+  for (const band of Array.from(pool.children)) {
+    content.appendChild(band);
+    if (content.scrollHeight > content.clientHeight + 1 && content.children.length > 1) {
+      content = newSheet();
+      content.appendChild(band);
+    }
+  }
+  pool.remove();
+})();
+"""
+
+
+def page_html(seed: Path, *, columns: int = 4, paper: str = "青岛日报", date: dt.date = dt.date(2024, 3, 13),
+              page_no: int = 3, section: str = "要闻") -> str:
+    """The HTML of the printed page(s) for one seed."""
+    if columns not in (3, 4):
+        raise ValueError("columns must be 3 or 4")
+    bands = _bands(article_blocks(seed), columns)
+    bands_html = "".join(
+        '<div class="band">' + "".join(_article_html(b, c) for b, c in band) + "</div>" for band in bands)
+    date_text = f"{date.year}年{date.month}月{date.day}日 星期{WEEKDAYS[date.weekday()]}"
+    sheet = (f'<div class="sheet"><div class="masthead"><span class="paper">{html.escape(paper)}</span>'
+             f'<span class="date">{date_text}</span><span class="pageno"></span>'
+             f'<span class="section">{html.escape(section)}</span></div>'
+             f'<div class="content"></div>'
+             f'<div class="footer"><span>{EDITORS}</span><span class="folio"></span></div></div>')
+    script = PAGINATE_JS.replace("START_PAGE", str(int(page_no)))
+    return (f'<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>{html.escape(paper)}</title>'
+            f"<style>{PAGE_CSS}</style></head><body><template id=\"proto\">{sheet}</template>"
+            f'<div id="pool">{bands_html}</div><script>{script}</script></body></html>')
+
+
+def print_html_to_pdf(page: str, out: Path, timeout: float = 120) -> Path:
+    """Print an HTML string to `out` with headless Chromium."""
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="newspaper_pdf_") as tmp:
+        src = Path(tmp) / "page.html"
+        src.write_text(page, encoding="utf-8")
+        cmd = [CHROMIUM, *CHROMIUM_FLAGS, f"--user-data-dir={tmp}/profile", "--no-pdf-header-footer",
+               f"--print-to-pdf={out.resolve()}", src.as_uri()]
+        done = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+    if not out.exists() or out.stat().st_size == 0:
+        raise RuntimeError(f"chromium did not print {out}: {done.stderr[-500:]}")
+    return out
+
+
+def make_newspaper_pdf(seed: Path, out: Path, *, columns: int = 4, paper: str = "青岛日报",
+                       date: dt.date = dt.date(2024, 3, 13), page_no: int = 3, section: str = "要闻") -> Path:
+    """Print the seed page as a newspaper PDF (one or more sheets, 第{page_no}版 onwards); returns `out`."""
+    page = page_html(Path(seed), columns=columns, paper=paper, date=date, page_no=page_no, section=section)
+    return print_html_to_pdf(page, out)
+
+
+def make_scanned_pdf(pdf: Path, out: Path, *, dpi: int = 150) -> Path:
+    """Rasterise `pdf` with pdftoppm at `dpi` and wrap the page images into a PDF with no text layer."""
+    from PIL import Image
+
+    if not shutil.which("pdftoppm"):
+        raise RuntimeError("pdftoppm is missing: apt-get install poppler-utils")
+    out = Path(out)
+    with tempfile.TemporaryDirectory(prefix="scan_") as tmp:
+        subprocess.run(["pdftoppm", "-r", str(dpi), "-gray", "-png", str(pdf), f"{tmp}/page"],
+                       check=True, capture_output=True, timeout=300)
+        pngs = sorted(Path(tmp).glob("page*.png"))
+        if not pngs:
+            raise RuntimeError(f"pdftoppm made no images from {pdf}")
+        images = [Image.open(p).convert("L") for p in pngs]
+        images[0].save(out, "PDF", resolution=float(dpi), save_all=True, append_images=images[1:])
+        for image in images:
+            image.close()
+    return out
