@@ -1,0 +1,57 @@
+"""The Chinese time expressions we recognise, as one ordered regular expression over ascii_digits(text)."""
+
+from __future__ import annotations
+
+import re
+
+NUM = r"(?:\d{1,2}|[一二两三四五六七八九十]{1,3})"
+QUARTER_NUM = r"[一二三四1-4]"
+# Before a yearless month or day: not another digit, not part of a date written with separators.
+NO_DIGIT_BEFORE = r"(?<![\d\-/.])"
+TO = r"(?:-|~|至|到)"
+
+YEAR_WORDS = {"今年": 0, "本年": 0, "去年": -1, "上年": -1, "前年": -2, "明年": 1, "后年": 2}
+MONTH_WORDS = {"本月": 0, "这个月": 0, "上月": -1, "上个月": -1, "下月": 1, "下个月": 1}
+DAY_WORDS = {"今天": 0, "今日": 0, "昨天": -1, "昨日": -1, "前天": -2, "明天": 1, "明日": 1}
+WEEK_WORDS = {"本周": 0, "这周": 0, "上周": -1, "下周": 1}
+VAGUE_WORDS = ("近日", "日前", "近期", "连日来", "当天", "当日")
+
+
+def _part(p: str, anchored: bool) -> str:
+    """The part of a year an expression names; group names get prefix `p` (Python forbids repeats)."""
+    parts = [
+        rf"前(?P<{p}nmon>{NUM})个?月份?",
+        rf"前(?P<{p}nq>{QUARTER_NUM})个?季度",
+        rf"第?(?P<{p}q>{QUARTER_NUM})季度",
+        rf"(?P<{p}half>[上下])半年",
+        rf"{NO_DIGIT_BEFORE}(?P<{p}mr1>\d{{1,2}})(?:月份?)?{TO}(?P<{p}mr2>\d{{1,2}})月份?",
+        rf"{NO_DIGIT_BEFORE}(?P<{p}mon>\d{{1,2}})月份?(?:(?P<{p}day>\d{{1,2}})[日号])?",
+    ]
+    if anchored:
+        # 年初一 is a lunar new-year day, not the start of the year.
+        parts += [r"年?初(?![一二三四五六七八九十])", r"年?[底末]", "同期", "以来"]
+        names = ["boy", "eoy", "same", "since"]
+        parts[-4:] = [rf"(?P<{p}{n}>{body})" for n, body in zip(names, parts[-4:])]
+    else:
+        parts += [rf"(?P<{p}boy>年初)(?![一二三四五六七八九十])", rf"(?P<{p}eoy>年[底末])"]
+    return "|".join(parts)
+
+
+def _words(words) -> str:
+    return "|".join(sorted(map(re.escape, words), key=len, reverse=True))
+
+
+YEAR = rf"(?:(?<![\d.\-/])(?P<yabs>(?:19|20)\d{{2}})\s?年(?!代|级|龄)|(?P<yrel>{_words(YEAR_WORDS)}))"
+
+# Order matters: at one position the first alternative that matches wins, so longer forms come first.
+EXPRESSION_RE = re.compile(
+    rf"(?P<anchored>{YEAR}(?:{_part('a_', anchored=True)})?)"
+    rf"|(?<![提之此以])(?P<solo>{_part('s_', anchored=False)})"
+    rf"|(?P<month_word>{_words(MONTH_WORDS)})"
+    rf"|(?P<week_word>{_words(WEEK_WORDS)})"
+    # 前天津市长 is a former mayor of Tianjin; 今日头条 is an app.
+    rf"|(?P<day_word>{_words(DAY_WORDS)})(?!津|头条)"
+    # A bare day (11日下午) is a day of the current or last month, the newsroom's usual shorthand.
+    rf"|(?<![\d\-/.（(第每号月])(?P<bare_day>\d{{1,2}})日(?=[上下中]午|晚|早上|凌晨|傍晚|夜间|[，,、]|起|至|在)"
+    rf"|(?P<vague>{_words(VAGUE_WORDS)})"
+)
