@@ -8,12 +8,13 @@ from datetime import date, datetime, timedelta
 
 from rag.dates.calendar import add_months, as_date, make_date, shift_years
 from rag.dates.digits import ascii_digits, small_number
-from rag.dates.expressions import DAY_WORDS, EXPRESSION_RE, MONTH_WORDS, WEEK_WORDS, YEAR_WORDS
+from rag.dates.expressions import DAY_WORDS, EXPRESSION_RE, MONTH_WORDS, WEEK_WORDS, WEEKDAYS, YEAR_WORDS
 from rag.dates.period import Period, months_period, period_between, year_period
 
 # A yearless month, day or quarter this many months after the reference month is last year's:
 # a January article's 四季度 or 12月28日 reports the past, its 6月 announces the future.
 LAST_YEAR_AFTER_MONTHS = 9
+ANCHORED, SOLO = "a_", "s_"
 
 
 @dataclass(frozen=True)
@@ -55,14 +56,14 @@ def _resolve(m: re.Match, text: str, ref: date, prefer_past: bool, context: Peri
         relative = bool(g["yrel"])
         year = ref.year + YEAR_WORDS[g["yrel"]] if relative else int(g["yabs"])
         anchor_end = m.start("yrel") + len(g["yrel"]) if relative else m.end("yabs")
-        span, kind = _year_part(g, "a_", year, ref, context)
+        span, kind = _year_part(g, ANCHORED, year, ref, context)
         if span is None:
             return None
         note = f"{year}年" if relative else ""
         return TimeExpression(**common, kind=kind, period=span, relative=relative, note=note, note_at=anchor_end)
     if g["solo"]:
-        year = _year_for(_first_month(g, "s_"), ref, prefer_past)
-        span, kind = _year_part(g, "s_", year, ref, context)
+        year = _year_for(_first_month(g, SOLO), ref, prefer_past)
+        span, kind = _year_part(g, SOLO, year, ref, context)
         if span is None:
             return None
         note = span.label if kind == "first_months" else f"{year}年"
@@ -72,7 +73,11 @@ def _resolve(m: re.Match, text: str, ref: date, prefer_past: bool, context: Peri
         span = months_period(y, mo, mo)
     elif g["week_word"]:
         monday = ref - timedelta(days=ref.weekday()) + timedelta(weeks=WEEK_WORDS[g["week_word"]])
-        span = period_between(monday, monday + timedelta(days=6))
+        if g["weekday"]:
+            day = monday + timedelta(days=WEEKDAYS.index(g["weekday"].replace("天", "日")))
+            span = period_between(day, day)
+        else:
+            span = period_between(monday, monday + timedelta(days=6))
     elif g["day_word"]:
         day = ref + timedelta(days=DAY_WORDS[g["day_word"]])
         span = period_between(day, day)
@@ -89,13 +94,15 @@ def _resolve(m: re.Match, text: str, ref: date, prefer_past: bool, context: Peri
 
 def _year_part(g: dict, p: str, year: int, ref: date, context: Period | None) -> tuple[Period | None, str]:
     """The period a year anchor and its part name, and the part's kind."""
+    # Without a year, 前一个月 and 前一季度 are "the month/quarter before", not January or Q1.
+    fewest = 2 if p == SOLO else 1
     try:
         if g.get(p + "nmon"):
             n = small_number(g[p + "nmon"])
-            return (months_period(year, 1, n) if n and 1 <= n <= 12 else None), "first_months"
+            return (months_period(year, 1, n) if n and fewest <= n <= 12 else None), "first_months"
         if g.get(p + "nq"):
             n = small_number(g[p + "nq"])
-            return (months_period(year, 1, 3 * n) if n and 1 <= n <= 4 else None), "first_quarters"
+            return (months_period(year, 1, 3 * n) if n and fewest <= n <= 4 else None), "first_quarters"
         if g.get(p + "q"):
             n = small_number(g[p + "q"])
             return (months_period(year, 3 * n - 2, 3 * n) if n and 1 <= n <= 4 else None), "quarter"
