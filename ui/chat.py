@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html
 import logging
+import re
 from collections.abc import Iterator
 from dataclasses import replace
 
@@ -24,6 +26,7 @@ EXAMPLES = [
     "宝山镇蓝莓种植面积有多大？",
 ]
 WAITING = "正在检索资料…"
+REWRITE_RE = re.compile(r"^\*理解为：(.+?)\*\n")
 CURSOR = " ▍"
 
 
@@ -41,13 +44,14 @@ def respond(state: AppState, llm: LLMSettings, question: str, history: list, mod
     if not question:
         yield "", history, _keep(), _keep()
         return
+    turns = earlier_turns(history)
     history += [{"role": "user", "content": question}, {"role": "assistant", "content": WAITING}]
     yield "", list(history), render.placeholder(WAITING), _keep()
     answer = None
     streamed = ""
     try:
         settings = ask_settings(mode, k, answerer, base_url, model, llm)
-        for item in stream_answer(state.index, question, settings):
+        for item in stream_answer(state.index, question, settings, history=turns):
             if isinstance(item, Answer):
                 answer = item
             else:
@@ -64,8 +68,46 @@ def respond(state: AppState, llm: LLMSettings, question: str, history: list, mod
         history[-1] = {"role": "assistant", "content": render.error_markdown(f"{where}：{type(exc).__name__}: {exc}")}
         yield "", history, render.placeholder("没有答案。"), _keep()
         return
-    history[-1] = {"role": "assistant", "content": render.answer_markdown(answer)}
-    yield "", history, render.sources_html(answer), render.hits_html(question, answer.hits, mode)
+    history[-1] = {"role": "assistant", "content": rewrite_line(answer) + render.answer_markdown(answer)}
+    shown = answer.rewritten_question or question
+    yield "", history, render.sources_html(answer), render.hits_html(shown, answer.hits, mode)
+
+
+def rewrite_line(answer: Answer) -> str:
+    """How a follow-up was understood, above its answer (and read back by earlier_turns)."""
+    if not answer.rewritten_question:
+        return ""
+    return f"*理解为：{render.md_escape(answer.rewritten_question)}*\n\n"
+
+
+def _plain(markdown: str) -> str:
+    """Chat markdown back to text: no escapes, emphasis or tags."""
+    text = re.sub(r"\\(.)", r"\1", markdown)
+    return html.unescape(re.sub(r"<[^>]+>|\*\*", "", text))
+
+
+def _content(message) -> str:
+    content = message.get("content") if isinstance(message, dict) else getattr(message, "content", "")
+    if isinstance(content, list):  # Gradio may hand back a list of parts
+        content = "".join(p.get("text", "") if isinstance(p, dict) else str(p) for p in content)
+    return content if isinstance(content, str) else ""
+
+
+def earlier_turns(history: list) -> list[dict]:
+    """The conversation so far as {"question", "answer"} turns; a follow-up counts as it was understood."""
+    turns: list[dict] = []
+    for message in history:
+        role = message.get("role") if isinstance(message, dict) else getattr(message, "role", "")
+        content = _content(message)
+        if role == "user":
+            turns.append({"question": content, "answer": ""})
+        elif role == "assistant" and turns and not turns[-1]["answer"] and content != WAITING:
+            m = REWRITE_RE.match(content)
+            if m:
+                turns[-1]["question"] = _plain(m.group(1))
+                content = content[m.end():]
+            turns[-1]["answer"] = _plain(content)
+    return [t for t in turns if t["question"].strip()]
 
 
 def search_only(state: AppState, question: str, mode: str, k: float) -> str:

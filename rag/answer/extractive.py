@@ -3,32 +3,37 @@
 from __future__ import annotations
 
 import math
-import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..chunking import split_sentences
 from ..models import Hit
-from ..segment.fields import parse_reporters
-from ..segment.lines import BYLINE_RE
 from ..tokenize import tokenize
-from .facts import CN_NUMBER_RE, DATE_RE, NUMBER_RE, names
+from .abstention import agreement, load_model
+from .facts import DATE_RE, names
+from .focus import analyze_focus
+from .judge import Judgement, is_byline, judge
+from .lists import list_items
 from .models import NOT_FOUND, Answer, Citation
 from .question_type import QuestionType, classify_question
+from .script import normalize_question
+from .values import number_values
 from .verify import check_answer
 
-DEFAULT_ABSTAIN_THRESHOLD = 0.40
+DEFAULT_ABSTAIN_THRESHOLD = load_model().threshold  # the fitted model's own cut-off
 
 
 @dataclass(frozen=True)
 class ExtractiveSettings:
-    """Weights of the sentence score and the abstention threshold (calibrated by `rag eval`)."""
+    """Weights of the sentence score; abstain when the abstention model's probability is below the threshold."""
 
     abstain_threshold: float = DEFAULT_ABSTAIN_THRESHOLD
     passages: int = 5
     max_sentences: int = 2
     list_sentences: int = 3
+    judged: int = 16  # sentences re-ranked by the (slower) type and focus checks
     w_lexical: float = 0.6
     w_type: float = 0.25
+    w_focus: float = 0.35
     w_passage: float = 0.15
 
 
@@ -45,6 +50,15 @@ class Candidate:
     score: float = 0.0
 
 
+@dataclass(frozen=True)
+class Judged:
+    """A candidate sentence with what it answers and its final score."""
+
+    cand: Candidate
+    judgement: Judgement
+    score: float
+
+
 def _sentences(hits: list[Hit]) -> list[Candidate]:
     out = []
     for i, hit in enumerate(hits):
@@ -55,28 +69,18 @@ def _sentences(hits: list[Hit]) -> list[Candidate]:
     return out
 
 
-NAME_FLAGS = {"person": ("nr",), "place": ("ns",)}
-TIME_UNITS = ("分钟", "小时", "天", "年", "个月", "周", "秒")
-
-
-def unit_fits(value: str, unit: str) -> bool:
-    if unit == "time":
-        return value.endswith(TIME_UNITS)
-    return value.endswith(unit)
-
-
-def is_byline(text: str) -> bool:
-    return bool(BYLINE_RE.match(text))
+NAME_FLAGS = {"person": ("nr",), "place": ("ns", "nt")}
 
 
 def _type_match(qtype: QuestionType, text: str) -> float:
+    """A cheap first look at the type, for the pre-ranking (judge() decides)."""
     if qtype.kind == "reporter":
         return 1.0 if is_byline(text) else 0.0
     if qtype.kind == "number":
-        found = [m.group(0) for m in NUMBER_RE.finditer(text)] + [m.group(0) for m in CN_NUMBER_RE.finditer(text)]
+        found = number_values(text)
         if not found:
             return 0.0
-        return 1.0 if not qtype.unit or any(unit_fits(f, qtype.unit) for f in found) else 0.6
+        return 1.0 if not qtype.unit or number_values(text, qtype.unit) else 0.6
     if qtype.kind == "date":
         return 1.0 if DATE_RE.search(text) else 0.0
     if qtype.kind in ("person", "place"):
@@ -96,11 +100,13 @@ def score_sentences(question: str, hits: list[Hit], settings: ExtractiveSettings
     weight = {t: math.log(1 + (n + 1) / (1 + df[t])) for t in q_tokens}
     total = sum(weight.values())
     scored = []
-    for c in cands:
-        title_tokens = set(tokenize(hits[c.hit_index].title))
+    titles = {i: set(tokenize(h.title)) for i, h in enumerate(hits)}
+    for i, c in enumerate(cands):
+        # words of the title and of the sentence before count half: 其中，出口730.5亿元 follows its subject
+        context = titles[c.hit_index] | (cands[i - 1].tokens if i and cands[i - 1].hit_index == c.hit_index else set())
         matched = sum(w for t, w in weight.items() if t in c.tokens)
-        in_title = sum(0.5 * w for t, w in weight.items() if t not in c.tokens and t in title_tokens)
-        lexical = min(1.0, (matched + in_title) / total)
+        in_context = sum(0.5 * w for t, w in weight.items() if t not in c.tokens and t in context)
+        lexical = min(1.0, (matched + in_context) / total)
         type_match = _type_match(qtype, c.text)
         passage = 1.0 / (1 + c.hit_index)
         score = settings.w_lexical * lexical + settings.w_type * type_match + settings.w_passage * passage
@@ -112,8 +118,6 @@ def score_sentences(question: str, hits: list[Hit], settings: ExtractiveSettings
 
 def _bylines_inherit_topic(scored: list[Candidate], settings: ExtractiveSettings) -> list[Candidate]:
     """A byline shares no words with the question; it answers for the passage it heads."""
-    from dataclasses import replace
-
     best_in_hit: dict[int, float] = {}
     for c in scored:
         if not is_byline(c.text):
@@ -128,54 +132,75 @@ def _bylines_inherit_topic(scored: list[Candidate], settings: ExtractiveSettings
     return out
 
 
-def short_answer(question: str, sentence: str) -> str:
-    """The number, date or name in the sentence that sits closest to the question's words."""
+def judged_candidates(question: str, hits: list[Hit], settings: ExtractiveSettings) -> list[Judged]:
+    """The best-scoring sentences re-ranked by whether they answer: value type, focus beside it, qualifiers."""
     qtype = classify_question(question)
-    if qtype.kind == "reporter":
-        return "、".join(parse_reporters(sentence)) if is_byline(sentence) else ""
-    if qtype.kind == "number":
-        spans = [(m.start(), m.group(0)) for m in NUMBER_RE.finditer(sentence)]
-        if not spans:  # Chinese numerals (七成, 二十个) only when no Arabic number is there
-            spans = [(m.start(), m.group(0)) for m in CN_NUMBER_RE.finditer(sentence)]
-        if qtype.unit:
-            spans = [(p, s) for p, s in spans if unit_fits(s, qtype.unit)] or spans
-    elif qtype.kind == "date":
-        spans = [(m.start(), m.group(0)) for m in DATE_RE.finditer(sentence)]
-    elif qtype.kind in ("person", "place"):
-        spans = [(sentence.find(w), w) for w in names(sentence, NAME_FLAGS[qtype.kind])]
-    else:
-        return ""
-    spans = [(p, s) for p, s in spans if p >= 0 and s not in question]
-    if not spans:
-        return ""
-    anchors = [m.start() for t in tokenize(question) if len(t) > 1 for m in re.finditer(re.escape(t), sentence)]
-    if not anchors:
-        return spans[0][1]
-    return min(spans, key=lambda ps: (min(abs(ps[0] - a) for a in anchors), ps[0]))[1]
+    focus = analyze_focus(question)
+    out = []
+    for cand in score_sentences(question, hits, settings)[: settings.judged]:
+        j = judge(question, qtype, focus, cand.text)
+        fit = settings.w_type * j.type_ok + settings.w_focus * j.focus_ok * j.qualifier_ok
+        score = settings.w_lexical * cand.lexical + fit + settings.w_passage * cand.passage
+        out.append(Judged(cand, j, score))
+    return sorted(out, key=lambda x: (-x.score, x.cand.hit_index, x.cand.start))
+
+
+def signals_of(best: Judged, hits: list[Hit]) -> dict[str, float]:
+    """What the abstention model weighs for the chosen sentence."""
+    return {"evidence": round(best.cand.lexical, 4), "type_match": best.judgement.type_ok,
+            "focus_match": best.judgement.focus_ok, "qualifier_match": best.judgement.qualifier_ok,
+            "agreement": round(agreement(hits[best.cand.hit_index], hits), 4)}
+
+
+def short_answer(question: str, sentence: str) -> str:
+    """The number, date, name or place in the sentence that answers the question ("" when none does)."""
+    q = normalize_question(question)
+    return judge(q, classify_question(q), analyze_focus(q), sentence).value
+
+
+def _must_abstain(question: str, best: Judged) -> str:
+    """Answers the model must never give, whatever the scores: a 谁 question answered without its person."""
+    qtype = classify_question(question)
+    if qtype.kind in ("person", "reporter") and not best.judgement.value:
+        return "问的是人，资料中没有对应的人名"
+    return ""
 
 
 def answer_extractively(question: str, hits: list[Hit], settings: ExtractiveSettings = ExtractiveSettings(),
-                        answerer: str = "extractive") -> Answer:
+                        answerer: str = "extractive", extra: tuple[Hit, ...] = ()) -> Answer:
     """A deterministic answer from the passages, or an honest not-found with the closest passages."""
-    hits = list(hits)[: settings.passages]
-    scored = score_sentences(question, hits, settings)
-    best = scored[0] if scored else None
-    confidence = round(best.lexical, 4) if best else 0.0
-    if best is None or best.lexical < settings.abstain_threshold:
-        return not_found(question, hits, answerer, confidence)
+    asked = question
+    question = normalize_question(question)
+    hits = list(hits)[: settings.passages] + [h for h in extra if h.chunk_id not in {x.chunk_id for x in hits}]
+    judged = judged_candidates(question, hits, settings)
+    if not judged:
+        return not_found(asked, hits, answerer, 0.0)
+    best = judged[0]
+    signals = signals_of(best, hits)
+    probability = round(load_model().probability(signals), 4)
+    note = _must_abstain(question, best)
+    if note or probability < settings.abstain_threshold:
+        return replace(not_found(asked, hits, answerer, probability, note), signals=signals)
     qtype = classify_question(question)
     limit = settings.list_sentences if qtype.is_list else settings.max_sentences
-    chosen = [best]
-    for cand in scored[1:]:
+    chosen = [best.cand]
+    for other in judged[1:]:
+        cand = other.cand
         if len(chosen) >= limit:
             break
-        if cand.lexical < max(settings.abstain_threshold, 0.7 * best.lexical) or cand.score < 0.75 * best.score:
+        if cand.lexical < 0.7 * best.cand.lexical or other.score < 0.75 * best.score:
             continue
         if any(c.text == cand.text for c in chosen):
             continue  # overlapping chunks repeat sentences
-        if not qtype.is_list and cand.hit_index == best.hit_index:
-            continue  # a second sentence should add another source, not repeat the same passage
+        if not qtype.is_list and (cand.hit_index == best.cand.hit_index or best.judgement.value):
+            continue  # a second sentence should add another source, and a found value needs no second quote
         chosen.append(cand)
+    return cited_answer(asked, hits, chosen, best.judgement.value, answerer, probability, signals, qtype.is_list)
+
+
+def cited_answer(asked: str, hits: list[Hit], chosen: list[Candidate], short: str, answerer: str,
+                 confidence: float, signals: dict[str, float], is_list: bool = False) -> Answer:
+    """The answer text: the short answer, then each chosen sentence quoted with its passage number."""
     numbers: dict[int, int] = {}
     for cand in chosen:
         numbers.setdefault(cand.hit_index, len(numbers) + 1)
@@ -188,18 +213,20 @@ def answer_extractively(question: str, hits: list[Hit], settings: ExtractiveSett
         citations.append(Citation(number=number, chunk_id=hit.chunk_id, article_id=hit.article_id, title=hit.title,
                                   dateline=hit.dateline, source=hit.source, passage=hit.text, sentence=cand.text,
                                   sentence_start=cand.start, sentence_end=cand.end, start=hit.start, end=hit.end))
-    short = short_answer(question, best.text)
     lines = []
-    if short:
-        lines.append(f"{short}[{numbers[best.hit_index]}]。")
+    items = list_items(chosen, numbers) if is_list and not short else []
+    if items:
+        lines.append("、".join(f"{item}[{n}]" for item, n in items) + "。")
+    elif short:
+        lines.append(f"{short}[{numbers[chosen[0].hit_index]}]。")
     for cand in chosen:
-        sentence = cand.text.rstrip()
-        lines.append(f"“{sentence}”[{numbers[cand.hit_index]}]")
+        lines.append(f"“{cand.text.rstrip()}”[{numbers[cand.hit_index]}]")
     text = "\n".join(lines)
     passages = {c.number: c.passage for c in citations}
     text, sentences, _ = check_answer(text, passages)
-    return Answer(question=question, text=text, citations=tuple(citations), sentences=tuple(sentences),
-                  abstained=False, short_answer=short, answerer=answerer, hits=tuple(hits), confidence=confidence)
+    return Answer(question=asked, text=text, citations=tuple(citations), sentences=tuple(sentences),
+                  abstained=False, short_answer=short or "、".join(i for i, _ in items), answerer=answerer,
+                  hits=tuple(hits), confidence=confidence, signals=signals)
 
 
 def not_found(question: str, hits: list[Hit], answerer: str, confidence: float = 0.0, note: str = "") -> Answer:

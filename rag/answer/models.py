@@ -51,6 +51,8 @@ class Answer:
     confidence: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
+    rewritten_question: str = ""  # the follow-up as understood from earlier turns; "" when asked as is
+    signals: dict[str, float] = field(default_factory=dict)  # what the abstention model saw
 
     def to_dict(self) -> dict:
         data = asdict(self)

@@ -8,9 +8,12 @@ from dataclasses import dataclass, field, replace
 
 from ..errors import RagError
 from ..retrieval import RetrievalSettings
+from .condense import standalone_question, turns_from
 from .extractive import ExtractiveSettings, answer_extractively
 from .llm_settings import LLMSettings
 from .models import Answer
+from .script import normalize_question
+from .two_step import answer_in_two_steps, split_two_step
 
 ANSWERERS = ("extractive", "llm")
 
@@ -30,34 +33,44 @@ class AskSettings:
                            "(or RAG_LLM_BASE_URL / RAG_LLM_MODEL, or ~/.config/rag-news-zh/llm.json)")
 
 
-def stream_answer(index, question: str, settings: AskSettings = AskSettings()) -> Iterator[str | Answer]:
-    """Text deltas (LLM only) and finally the Answer with per-stage timings."""
-    question = question.strip()
-    if not question:
+def stream_answer(index, question: str, settings: AskSettings = AskSettings(),
+                  history=()) -> Iterator[str | Answer]:
+    """Text deltas (LLM only) and finally the Answer with per-stage timings.
+
+    `history`: earlier turns ({"question", "answer"} dicts, Turn objects or question strings); a follow-up
+    without its own subject is rewritten from them, and the rewrite is kept in `Answer.rewritten_question`.
+    """
+    asked = question.strip()
+    if not asked:
         raise RagError("the question is empty")
     t0 = time.perf_counter()
-    hits = index.search(question, k=settings.retrieval.k, mode=settings.retrieval.mode, settings=settings.retrieval)
+    llm = settings.llm if settings.answerer == "llm" else None
+    standalone = standalone_question(asked, turns_from(history), llm)
+    query = normalize_question(standalone)  # traditional characters and 两个月 as the archive writes them
+    hits = index.search(query, k=settings.retrieval.k, mode=settings.retrieval.mode, settings=settings.retrieval)
     t1 = time.perf_counter()
     if settings.answerer == "llm":
         from .llm import stream_llm_answer
 
         answer = None
-        for item in stream_llm_answer(question, hits, settings.llm, settings.extractive):
+        for item in stream_llm_answer(query, hits, settings.llm, settings.extractive):
             if isinstance(item, Answer):
                 answer = item
             else:
                 yield item
     else:
-        answer = answer_extractively(question, hits, settings.extractive)
+        answer = answer_extractively(query, hits, settings.extractive)
+        if split_two_step(query):
+            answer = answer_in_two_steps(index, query, hits, settings) or answer
     t2 = time.perf_counter()
-    yield replace(answer, timings={"retrieve": round(t1 - t0, 4), "answer": round(t2 - t1, 4),
-                                   "total": round(t2 - t0, 4)})
+    yield replace(answer, question=asked, rewritten_question=standalone if standalone != asked else "",
+                  timings={"retrieve": round(t1 - t0, 4), "answer": round(t2 - t1, 4), "total": round(t2 - t0, 4)})
 
 
-def ask(index, question: str, settings: AskSettings = AskSettings()) -> Answer:
+def ask(index, question: str, settings: AskSettings = AskSettings(), history=()) -> Answer:
     """The final Answer (deltas discarded)."""
     answer = None
-    for item in stream_answer(index, question, settings):
+    for item in stream_answer(index, question, settings, history):
         if isinstance(item, Answer):
             answer = item
     return answer

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from ..answer.condense import load_history
 from ..answer.extractive import ExtractiveSettings
 from ..answer.llm_settings import load_llm_settings
 from ..answer.models import Answer
@@ -39,7 +40,13 @@ def register(sub) -> None:
     p.add_argument("--answerer", default="extractive", help=f"{' or '.join(ANSWERERS)} (default extractive)")
     p.add_argument("--abstain-threshold", type=float, default=None,
                    help="evidence score below which the answer is 资料中没有找到 (calibrated by rag eval)")
-    p.add_argument("--json", action="store_true", help="print the Answer object as JSON")
+    p.add_argument("--json", action="store_true",
+                   help="print the Answer object as JSON (a rewritten follow-up is in \"rewritten_question\")")
+    p.add_argument("--history", type=Path, metavar="FILE",
+                   help="earlier turns of the conversation, so a follow-up such as 其中出口多少？ or 那去年呢？ is "
+                        "rewritten into a question of its own (shown as 理解为：…): a JSON list of "
+                        '{"question": …, "answer": …} objects, oldest first, or a text file with one earlier '
+                        "question per line. With --batch, each answered question joins the history for the next.")
     add_index_option(p)
     add_retrieval_options(p)
     add_llm_options(p)
@@ -51,18 +58,23 @@ def run_ask(args: argparse.Namespace) -> int:
     if questions is None:
         return 2
     settings = ask_settings(args)
+    history = [{"question": t.question, "answer": t.answer, "short_answer": t.short_answer}
+               for t in load_history(args.history)] if args.history else []
     index = open_or_build(args.index or default_index_dir(), args.embedder)
     for question in questions:
         answer = None
         streamed = False
-        for item in stream_answer(index, question, settings):
+        for item in stream_answer(index, question, settings, history=history):
             if isinstance(item, Answer):
                 answer = item
             elif not args.json:
                 if not streamed:
-                    print(f"问题：{question}\n答：", end="", flush=True)
+                    print(f"问题：{question}\n答：", end="", flush=True)  # 理解为 follows with the checked answer
                     streamed = True
                 print(item, end="", flush=True)
+        if args.history:
+            history.append({"question": answer.rewritten_question or answer.question, "answer": answer.text,
+                            "short_answer": answer.short_answer})
         if args.json:
             (print_json_line if args.batch else print_json)(answer.to_dict())
         else:
@@ -75,8 +87,12 @@ def run_ask(args: argparse.Namespace) -> int:
 def print_answer(answer: Answer, header: bool = True) -> None:
     if header:
         print(f"问题：{answer.question}")
+        if answer.rewritten_question:
+            print(f"理解为：{answer.rewritten_question}")
         print(f"答：{answer.text}")
     elif answer.text:
+        if answer.rewritten_question:
+            print(f"理解为：{answer.rewritten_question}")
         print("——核查后——")
         print(answer.text)
     for sentence in answer.sentences:

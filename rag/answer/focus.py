@@ -1,0 +1,151 @@
+"""What exactly a question asks about: the focus word next to its question word, a title and whose, qualifiers."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .facts import _posseg
+
+CUE_RE = re.compile(r"多少|几|谁|哪|何时|何地|何处|什么|多久|多长|多大|多高|多远|多快|多重|是否|有没有|是不是|能否|吗")
+SKIP = frozenset("是 有 共有 拥有 为 的 了 达 达到 共 一共 总共 共计 合计 约 大约 能 可以 可 要 需要 需 将 会 在 到 占 又 都 还 已 "
+                 "已经 分别 到底 究竟 具体 目前 现在 最 最快 最多 最少 一 每 该 这 那 其 其中 个 所 由 被 叫 称 做".split())
+MEASURE = frozenset("个 名 位 家 项 条 座 套 次 倍 年 天 部 届 种 类 所 批 场 台 款 只 件 户 人 元 吨 亩 辆 月 日 号 层 期 份 处".split())
+TITLES = ("首席执行官", "董事局主席", "董事长", "总经理", "总裁", "总监", "总编辑", "书记", "市长", "省长", "区长", "县长",
+          "镇长", "村长", "主席", "主任", "局长", "部长", "厅长", "院长", "校长", "站长", "行长", "所长", "队长", "社长",
+          "会长", "理事长", "秘书长", "经理", "负责人", "创始人", "董事", "主委", "馆长", "厂长", "台长", "总工程师")
+# a stem the archive writes without the suffix: 出口额 -> 出口, 产量 stays
+SUFFIXES = ("总额", "总量", "金额", "规模", "额", "数量", "数")
+# 前2个月 vs 前3个月, 今年 vs 去年, 第一部 vs 第二部, 2023年 vs 2024年: same class, different value
+QUALIFIER_CLASSES = {
+    "rel_year": re.compile(r"今年|去年(?!同期)|前年|明年|上年(?!同期)|本年"),
+    "year": re.compile(r"(?<!\d)(?:19|20)\d{2}年(?!\d)"),
+    "period": re.compile(r"前\d{1,2}个月|上半年|下半年|第[一二三四1-4]季度|[一二三四]季度|(?<!\d)\d{1,2}月份"),
+    "ordinal": re.compile(r"第[一二三四五六七八九十\d]{1,3}(?=[部个届次批期座家])|首[部个届次批座家]"),
+}
+
+
+@dataclass(frozen=True)
+class QuestionFocus:
+    """The words an answer must stand next to, and the qualifiers it must not contradict."""
+
+    terms: tuple[str, ...]  # focus words before the question word (出口, 总经费), with stems
+    head: str  # the noun after the question word and measure (多少名居民 -> 居民, 哪个镇 -> 镇)
+    title: str  # a title asked about (市长, 总经理), "" when none
+    deputy: bool  # the question itself asks for a 副 title
+    owner: str  # whose title: 青岛 in 青岛的市长
+    qualifiers: tuple[tuple[str, str], ...]  # (class, text)
+
+    @property
+    def words(self) -> tuple[str, ...]:
+        return self.terms + ((self.head,) if self.head else ())
+
+
+def _stems(word: str) -> list[str]:
+    """The word, its core without 额/总额, and the head of a compound (外贸出口 -> 出口)."""
+    import jieba
+
+    out = [word]
+    parts = [p for p in jieba.lcut_for_search(word) if p != word and len(p) >= 2 and word.endswith(p)]
+    if parts:
+        out.append(parts[-1])
+    for suffix in SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 2:
+            out.append(word[: -len(suffix)])
+            break
+    return out
+
+
+def qualifiers_of(text: str) -> list[tuple[str, str]]:
+    """(class, text) of every time, year and ordinal qualifier in the text."""
+    return [(name, m.group(0)) for name, rx in QUALIFIER_CLASSES.items() for m in rx.finditer(text)]
+
+
+def _title_in(question: str) -> tuple[str, int]:
+    best = ("", -1)
+    for title in TITLES:
+        pos = question.find(title)
+        if pos >= 0 and (best[1] < 0 or pos + len(title) > best[1] + len(best[0]) or
+                         (pos + len(title) == best[1] + len(best[0]) and len(title) > len(best[0]))):
+            best = (title, pos)
+    return best
+
+
+def _owner(question: str, title: str, pos: int) -> str:
+    """The words right before the title, back to a clause mark or a verb's 的: 在大会上发言的胶州市市长 -> 胶州市."""
+    before = question[:pos]
+    before = re.split(r"[，,。？?！!：:、“”\s]|的", before)[-1] if before else ""
+    if not before and question[:pos].endswith("的"):  # 青岛的市长
+        before = re.split(r"[，,。？?！!：:、“”\s]|的", question[: pos - 1])[-1]
+    before = re.sub(r"^(?:在|由|请问|那么|那|其中|现任|目前|现在|当时)", "", before)
+    return before.removeprefix("副").strip()
+
+
+@lru_cache(maxsize=512)
+def analyze_focus(question: str) -> QuestionFocus:
+    """The focus of a (normalised, simplified) question."""
+    q = question.strip().rstrip("？?。！!")
+    cue = CUE_RE.search(q)
+    tokens = [(w.word, w.flag) for w in _posseg().cut(q)]
+    starts, pos = [], 0
+    for word, _ in tokens:
+        starts.append(pos)
+        pos += len(word)
+    cue_at = cue.start() if cue else len(q)
+    terms: list[str] = []
+    for i in range(len(tokens) - 1, -1, -1):
+        word, flag = tokens[i]
+        if starts[i] + len(word) > cue_at:
+            continue
+        if word in SKIP or flag in ("x", "uj", "ul", "p", "r", "c", "d", "m", "q", "f") or not word.strip():
+            if terms:
+                break
+            continue
+        if len(word) >= 2 or flag.startswith("n"):
+            terms.extend(_stems(word))
+        break
+    head = ""
+    if cue:
+        after = [(w, f) for w, f, s in zip((t[0] for t in tokens), (t[1] for t in tokens), starts) if s >= cue.end()]
+        for word, flag in after[:4]:
+            if word in MEASURE or flag in ("m", "q", "r", "uj"):
+                if head:
+                    break
+                continue
+            if flag.startswith("n") or flag == "vn":
+                head = word  # the last noun of the run: 意大利设计师 -> 设计师
+                continue
+            break
+    title, tpos = _title_in(q)
+    deputy = bool(title) and q[max(0, tpos - 1):tpos] == "副"
+    owner = _owner(q, title, tpos) if title else ""
+    return QuestionFocus(tuple(dict.fromkeys(t for t in terms if t != title)), head, title, deputy, owner,
+                         tuple(qualifiers_of(q)))
+
+
+def _conflicting(word: str, sentence: str, at: int, question: str) -> bool:
+    """出口 inside 进出口, 市长 after 副: the sentence names a different quantity or title."""
+    if at > 0 and sentence[at - 1] in "进副" and sentence[at - 1] + word not in question:
+        return True
+    return False
+
+
+def term_positions(word: str, sentence: str, question: str) -> list[int]:
+    """Where the focus word stands in the sentence as itself (not as part of a different quantity)."""
+    out, at = [], sentence.find(word)
+    while at >= 0:
+        if not _conflicting(word, sentence, at, question):
+            out.append(at)
+        at = sentence.find(word, at + 1)
+    return out
+
+
+def qualifier_conflict(focus: QuestionFocus, text: str) -> bool:
+    """The text states a different value of a qualifier the question fixes (去年 for 今年, 第二部 for 第一部)."""
+    found = qualifiers_of(text)
+    for cls, value in focus.qualifiers:
+        same = [v for c, v in found if c == cls]
+        if same and value not in same:
+            return True
+    return False

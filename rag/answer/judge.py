@@ -1,0 +1,118 @@
+"""Does a sentence answer what was asked: a value of the asked type, beside the asked focus, under its qualifiers."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..segment.fields import parse_reporters
+from ..segment.lines import BYLINE_RE
+from ..tokenize import tokenize
+from .focus import QuestionFocus, qualifier_conflict, term_positions
+from .question_type import QuestionType
+from .values import (
+    CLAUSE_MARKS,
+    Value,
+    clause_bounds,
+    date_values,
+    number_values,
+    person_values,
+    place_values,
+    titled_people,
+)
+
+NEUTRAL = 0.5  # the question does not ask for this property
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """The short answer a sentence gives, and how well it fits the question (each signal in [0, 1])."""
+
+    value: str
+    type_ok: float
+    focus_ok: float
+    qualifier_ok: float
+
+
+def is_byline(text: str) -> bool:
+    return bool(BYLINE_RE.match(text))
+
+
+def _owner_in(owner: str, chain: str) -> bool:
+    """青岛 in 青岛市委书记; an owner of several words needs each of them."""
+    core = re.sub(r"(?:市|省|区|县|镇)$", "", owner)
+    if not core or core in chain:
+        return True
+    words = [w for w in tokenize(core) if len(w) >= 2]
+    return bool(words) and all(w in chain for w in words)
+
+
+def _focus_positions(focus: QuestionFocus, sentence: str, question: str) -> list[int]:
+    return [p for w in focus.words for p in term_positions(w, sentence, question)]
+
+
+def _exact(sentence: str, at: int, question: str) -> bool:
+    """The focus word is not narrowed by a modifier the question lacks (机电产品出口 for 出口)."""
+    return at == 0 or sentence[at - 1] in CLAUSE_MARKS + "、 " or sentence[max(0, at - 2):at] in question
+
+
+def _pick(values: list[Value], sentence: str, focus: QuestionFocus, question: str) -> tuple[Value | None, float]:
+    """The value standing nearest a focus word in its own clause (focus before the value preferred)."""
+    values = [v for v in values if v.text not in question]
+    if not values:
+        return None, 0.0
+    positions = _focus_positions(focus, sentence, question)
+    if not focus.words:
+        anchors = [m.start() for t in tokenize(question) if len(t) > 1 for m in re.finditer(re.escape(t), sentence)]
+        if not anchors:
+            return values[0], NEUTRAL
+        return min(values, key=lambda v: (min(abs(v.start - a) for a in anchors), v.start)), NEUTRAL
+    best, best_key = None, None
+    for v in values:
+        lo, hi = clause_bounds(sentence, v.start)
+        near = [p for p in positions if lo <= p < hi or 0 <= v.start - p <= 12]
+        if not near:
+            continue
+        key = min((0 if _exact(sentence, p, question) else 1, 0 if p < v.start else 1, abs(v.start - p))
+                  for p in near)
+        if best_key is None or key < best_key:
+            best, best_key = v, key
+    if best is None:
+        return values[0], 0.0
+    return best, 1.0 if best_key[0] == 0 else 0.6
+
+
+def judge(question: str, qtype: QuestionType, focus: QuestionFocus, sentence: str) -> Judgement:
+    """Value, type match, focus match and qualifier agreement of one sentence for one question."""
+    kind = qtype.kind
+    qual = 0.0 if qualifier_conflict(focus, sentence) else 1.0
+    if kind == "reporter":
+        names = parse_reporters(sentence) if is_byline(sentence) else ()
+        return Judgement("、".join(names), 1.0 if names else 0.0, 1.0 if names else 0.0, qual)
+    if kind == "person" and focus.title:
+        for title, name, chain, deputy in titled_people(sentence):
+            if title == focus.title and deputy == focus.deputy and _owner_in(focus.owner, chain) \
+                    and name.text not in question:
+                return Judgement(name.text, 1.0, 1.0, qual)
+        return Judgement("", 1.0 if person_values(sentence) else 0.0, 0.0, qual)
+    if kind in ("number", "date", "person", "place"):
+        if kind == "number":
+            values = number_values(sentence, qtype.unit)
+        elif kind == "date":
+            values = date_values(sentence)
+        elif kind == "person":
+            values = person_values(sentence)
+        else:
+            values = place_values(sentence)
+        value, focus_ok = _pick(values, sentence, focus, question)
+        if value is None:
+            return Judgement("", 0.0, 0.0 if focus.words else NEUTRAL, qual)
+        lo, hi = clause_bounds(sentence, value.start)
+        if qualifier_conflict(focus, sentence[lo:hi]):
+            qual = 0.0
+        return Judgement(value.text, 1.0, focus_ok, qual)
+    if focus.words:
+        focus_ok = 1.0 if _focus_positions(focus, sentence, question) else 0.0
+    else:
+        focus_ok = NEUTRAL
+    return Judgement("", NEUTRAL, focus_ok, qual)

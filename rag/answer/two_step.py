@@ -1,0 +1,121 @@
+"""Two-step questions (拥有上合之珠国际博览中心的那个城市，建起了…？): find the bridge entity, search again with it."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..models import Hit
+from ..segment.fields import parse_reporters
+from .facts import _posseg
+from .focus import CUE_RE, TITLES
+from .judge import is_byline
+from .values import titled_people
+
+BRIDGE_RE = re.compile(r"^(?P<clause>.{4,}?)的(?:那|这)?(?:个|家|位|部|座|项|篇|名|条|款|场)?"
+                       r"(?P<noun>[\u4e00-\u9fffA-Za-z]{1,8})[，,](?P<rest>.{4,})$")
+PERSON_NOUNS = ("记者", "人", "作者") + TITLES
+NAMEISH = ("nr", "ns", "nt", "nz", "j")
+
+
+@dataclass(frozen=True)
+class Bridge:
+    """The first step: what the relative clause names, where it was found, and the second question."""
+
+    entity: str
+    hit: Hit
+    sentence: str
+    sentence_start: int
+    question: str
+
+
+def split_two_step(question: str) -> tuple[str, str, str] | None:
+    """(clause, noun, rest) when the question describes its subject by a clause before a comma."""
+    m = BRIDGE_RE.match(question.strip())
+    if not m or CUE_RE.search(m.group("clause")) or not CUE_RE.search(m.group("rest")):
+        return None
+    if "“" in m.group("clause") and "”" not in m.group("clause"):
+        return None  # the comma sits inside a quotation
+    return m.group("clause"), m.group("noun"), m.group("rest")
+
+
+def _entity_in(sentence: str, clause: str, noun: str) -> str:
+    """The name in the sentence the clause's noun stands for (西海岸新区 for 新区, 周云杰 for 总裁)."""
+    if noun.endswith(PERSON_NOUNS):
+        for title, name, _, _ in titled_people(sentence):
+            if noun.endswith(title) and name.text not in clause:
+                return name.text
+    words = [(w.word, w.flag) for w in _posseg().cut(sentence)]
+    pos = 0
+    found = []
+    for i, (word, flag) in enumerate(words):
+        if word.endswith(noun[-2:]) or word.endswith(noun[-1]) and len(noun) == 1:
+            name = word
+            j = i - 1
+            while j >= 0 and words[j][1] in NAMEISH + ("n",) and len(name) < 10:
+                name = words[j][0] + name
+                j -= 1
+            if name != noun and name not in clause:
+                found.append((pos, name))
+        elif flag in NAMEISH and len(word) >= 2 and word not in clause:
+            found.append((pos, word))
+        pos += len(word)
+    if not found:
+        return ""
+    exact = [f for f in found if f[1].endswith(noun)]
+    return (exact or found)[0][1]
+
+
+def find_bridge(question: str, hits: list[Hit], settings) -> Bridge | None:
+    """The bridge entity from the passages that best match the clause."""
+    from .extractive import score_sentences
+
+    parts = split_two_step(question)
+    if parts is None:
+        return None
+    clause, noun, rest = parts
+    for cand in score_sentences(clause, hits, settings)[:3]:
+        hit = hits[cand.hit_index]
+        if noun.endswith(("记者", "作者")):
+            byline = next((s for s in hit.text.splitlines() if is_byline(s.strip())), "")
+            names = parse_reporters(byline) if byline else ()
+            entity = names[0] if names else ""
+            sentence, start = (byline, hit.text.find(byline)) if entity else ("", 0)
+        else:
+            entity = _entity_in(cand.text, clause, noun)
+            sentence, start = cand.text, cand.start
+        if entity and cand.lexical >= 0.3:
+            return Bridge(entity, hit, sentence, start, entity + re.sub(r"^(?:此前|之前|后来|同时|还)?", "", rest))
+    return None
+
+
+def answer_in_two_steps(index, question: str, hits: list[Hit], settings):
+    """Answer the second question over a fresh search with the bridge entity, citing the bridge passage too."""
+    from dataclasses import replace
+
+    from .extractive import answer_extractively
+    from .models import Citation
+    from .verify import check_answer
+
+    bridge = find_bridge(question, hits, settings.extractive)
+    if bridge is None:
+        return None
+    retrieval = settings.retrieval
+    second = index.search(bridge.question, k=retrieval.k, mode=retrieval.mode, settings=retrieval)
+    answer = answer_extractively(bridge.question, second, settings.extractive, extra=(bridge.hit,))
+    if answer.abstained:
+        return None
+    note = f"分两步回答：先找到“{bridge.entity}”，再问“{bridge.question}”"
+    if any(c.chunk_id == bridge.hit.chunk_id for c in answer.citations):
+        return replace(answer, notes=answer.notes + (note,))
+    number = max(c.number for c in answer.citations) + 1
+    end = bridge.sentence_start + len(bridge.sentence)
+    cite = Citation(number=number, chunk_id=bridge.hit.chunk_id, article_id=bridge.hit.article_id,
+                    title=bridge.hit.title, dateline=bridge.hit.dateline, source=bridge.hit.source,
+                    passage=bridge.hit.text, sentence=bridge.sentence, sentence_start=bridge.sentence_start,
+                    sentence_end=end, start=bridge.hit.start, end=bridge.hit.end)
+    text = answer.text + f"\n“{bridge.sentence.strip()}”[{number}]"
+    passages = {c.number: c.passage for c in (*answer.citations, cite)}
+    text, sentences, _ = check_answer(text, passages)
+    return replace(answer, text=text, citations=answer.citations + (cite,), sentences=tuple(sentences),
+                   notes=answer.notes + (note,))
