@@ -230,6 +230,13 @@ RESOLVE_CASES = [
      "2023-06-30"),
     ("“明年1月1日，这些违规电动三四轮车将不能上路行驶", "2023-08-17", "明年1月1日", "2024-01-01", "2024-01-01"),
     ("这个月初领工资时，小贾发现自己的工资还是6000元。", "2023-08-03", "这个月", "2023-08-01", "2023-08-31"),
+    ("截至7月末，我国本外币存款余额283.36万亿元，同比增长10%。", "2023-08-14", "7月末", "2023-07-21", "2023-07-31"),
+    ("美国首都华盛顿5日发生数起枪击事件，造成至少6人死亡。", "2023-08-07", "5日", "2023-08-05", "2023-08-05"),
+    ("新华社哈尔滨8月12日电（记者董宝森）记者12日从黑龙江省防汛抗旱指挥部获悉", "2023-08-13", "12日", "2023-08-12",
+     "2023-08-12"),
+    ("中国经济网北京8月7日讯\xa0昨晚，联泓新科(003022.SZ)发布关于股东减持计划的预披露公告", "2023-08-07", "昨晚",
+     "2023-08-06", "2023-08-06"),
+    ("政策执行至2023年12月底", "2023-08-02", "2023年12月底", "2023-12-21", "2023-12-31"),
 ]
 
 
@@ -244,31 +251,33 @@ def test_resolve_real_phrases(sentence, published, expression, start, end):
     assert (period.start, period.end) == (start, end)
 
 
-@pytest.mark.parametrize("sentence", [
-    "目前天气晴好。",  # 目前 + 天气, not 前天
-    "已探明天然气地质储量超2000亿立方米",  # 探明 + 天然气, not 明天
-    "(光明日报记者 董 城 本报通讯员 许晓彤)",
-    "前天津市长",
-    "各单位提前2个月安排好人员车辆",
-    "李先生诉称，自己的房屋租赁合同到期前一个月，王先生请求他再续期一季度",
-    "反腐风暴再起的前两个月中，谢明所在的医院刚刚接受了一场医保基金飞行检查。",
-    "第二季度平均时薪同比增幅4.5%，与前一季度的4.8%相比，增幅略有放缓。",
-    "当前7月份数据进一步说明",
-    "大年初一，游客纷至沓来",
-    "在三个月内找到合适房源可随时搬走",
-    "下周天气以晴到多云为主",
-])
-def test_lookalikes_are_not_misread(sentence):
-    found = find_time_expressions(sentence, "2023-08-10")
-    wrong = [f.text for f in found if f.kind in ("day_word", "first_months", "first_quarters", "year_start", "month")]
-    if sentence.startswith("当前"):
-        # 7月份 itself is a month; it must not have been read as 前7个月
-        wrong = [f.text for f in found if f.kind == "first_months"]
-    if sentence.startswith(("第二季度", "李先生")):
-        wrong = [f.text for f in found if f.kind in ("first_months", "first_quarters")]
-    if sentence.startswith("下周"):
-        wrong = [f.text for f in found if f.text != "下周"]
-    assert not wrong, wrong
+LOOKALIKES = [  # (sentence, the expressions a careful reader finds in it)
+    ("目前天气晴好。", []),  # 目前 + 天气, not 前天
+    ("已探明天然气地质储量超2000亿立方米", []),  # 探明 + 天然气, not 明天
+    ("(光明日报记者 董 城 本报通讯员 许晓彤)", []),
+    ("前天津市长", []),
+    ("各单位提前2个月安排好人员车辆", []),
+    ("李先生诉称，自己的房屋租赁合同到期前一个月，王先生请求他再续期一季度", []),
+    ("反腐风暴再起的前两个月中，谢明所在的医院刚刚接受了一场医保基金飞行检查。", []),
+    ("第二季度平均时薪同比增幅4.5%，与前一季度的4.8%相比，增幅略有放缓。", ["第二季度"]),
+    ("当前7月份数据进一步说明", ["7月份"]),
+    ("大年初一，游客纷至沓来", []),  # a lunar date: not read (jionlp reads it)
+    ("在三个月内找到合适房源可随时搬走", []),
+    ("下周天气以晴到多云为主", ["下周"]),
+    ("根据《中华人民共和国治安管理处罚法》有关规定，公安机关依法对杨某处以行政拘留15日的处罚", []),
+    ("接群众报警后，辖区派出所第一时间赶到现场进行处置。", []),
+    ("7月27日4时2分，长征二号丁遥八十一火箭在西昌卫星发射中心", ["7月27日"]),
+    ("7月17日，上海地铁7号线上，一对年轻男女身穿印有骂人文字的衣服", ["7月17日"]),
+    ("2022年4月，周一鸣获委任为警务处副处长（管理），至此番履新。", ["2022年4月"]),
+    ("直播吧8月2日讯 在昨晚结束的女足世界杯小组赛D组末轮比赛中，中国女足1-6不敌英格兰女足", ["8月2日", "昨晚"]),
+]
+# Readings that are right but that this parser does not attempt (a lunar festival, a duration).
+NOT_ATTEMPTED = {"大年初一", "三个月内"}
+
+
+@pytest.mark.parametrize("sentence,expected", LOOKALIKES)
+def test_lookalikes_are_not_misread(sentence, expected):
+    assert [f.text for f in find_time_expressions(sentence, "2023-08-10")] == expected
 
 
 def test_vague_expressions_are_left_alone():

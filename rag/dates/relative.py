@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from rag.dates.calendar import add_months, as_date, make_date, shift_years
+from rag.dates.calendar import add_months, as_date, make_date, month_length, shift_years
 from rag.dates.digits import ascii_digits, small_number
 from rag.dates.expressions import DAY_WORDS, EXPRESSION_RE, MONTH_WORDS, WEEK_WORDS, WEEKDAYS, YEAR_WORDS
 from rag.dates.period import Period, months_period, period_between, year_period
@@ -15,6 +15,8 @@ from rag.dates.period import Period, months_period, period_between, year_period
 # a January article's 四季度 or 12月28日 reports the past, its 6月 announces the future.
 LAST_YEAR_AFTER_MONTHS = 9
 ANCHORED, SOLO = "a_", "s_"
+# 上旬/中旬/下旬 are the month's thirds; 月初 and 月底/月末 read as the first and last ten days.
+TENTHS = {"上旬": (1, 10), "初": (1, 10), "中旬": (11, 20), "下旬": (21, 31), "底": (21, 31), "末": (21, 31)}
 
 
 @dataclass(frozen=True)
@@ -117,6 +119,10 @@ def _year_part(g: dict, p: str, year: int, ref: date, context: Period | None) ->
             if g.get(p + "day"):
                 day = make_date(year, month, int(g[p + "day"]))
                 return (period_between(day, day) if day else None), "day"
+            if g.get(p + "tenth") and 1 <= month <= 12:
+                first, last = TENTHS[g[p + "tenth"]]
+                last = min(last, month_length(year, month))
+                return period_between(date(year, month, first), date(year, month, last)), "month_part"
             return (months_period(year, month, month) if 1 <= month <= 12 else None), "month"
         if g.get(p + "boy"):
             return months_period(year, 1, 2), "year_start"
