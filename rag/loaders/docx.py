@@ -38,7 +38,7 @@ class _Block:
 
 @dataclass
 class _Article:
-    headings: list[str] = field(default_factory=list)
+    headings: list[tuple[str, int]] = field(default_factory=list)  # (text, level)
     body: list[str] = field(default_factory=list)
 
 
@@ -179,30 +179,46 @@ def _article_level(blocks: list[_Block], levels: list[int]) -> int | None:
 
 
 def _group(blocks: list[_Block], top: int) -> tuple[list[str], list[_Article]]:
-    """Text before the first top heading, and articles: consecutive headings form one article's header."""
+    """Text before the first top heading, and articles whose header is the run of headings around the top one.
+
+    A smaller heading right above a top heading is that article's kicker; one right below is its subtitle.
+    """
     preamble: list[str] = []
     articles: list[_Article] = []
+    pending: list[_Block] = []  # smaller headings after body text: a section heading or the next kicker
     for block in blocks:
         current = articles[-1] if articles else None
         if block.level is not None and block.level <= top:
-            if current is None or current.body:
-                articles.append(_Article(headings=[block.text]))
-            else:
-                current.headings.append(block.text)  # a kicker or second title line
-        elif current is None:
-            preamble.append(block.text)
-        elif block.level is not None and not current.body:
-            current.headings.append(block.text)  # a subtitle right under the title
+            if current is None or current.body or pending:
+                articles.append(_Article(headings=[(b.text, b.level) for b in pending]))
+                pending = []
+            articles[-1].headings.append((block.text, block.level))
+        elif block.level is not None and current is not None and not current.body:
+            current.headings.append((block.text, block.level))  # a subtitle right under the title
+        elif block.level is not None:
+            pending.append(block)
         else:
-            current.body.append(block.text)
+            target = current.body if current is not None else preamble
+            target.extend(b.text for b in pending)
+            pending = []
+            target.append(block.text)
+    if pending:
+        (articles[-1].body if articles else preamble).extend(b.text for b in pending)
     return preamble, articles
 
 
-def _title_first(headings: list[str]) -> list[str]:
-    """The title before the other header lines: a kicker ending in —— or ： is not the title."""
-    if len(headings) > 1 and headings[0].endswith(("——", "—", "：", ":")):
-        return [headings[1], headings[0], *headings[2:]]
-    return headings
+def _title_first(headings: list[tuple[str, int]]) -> list[str]:
+    """The title, then the other header lines in order (kicker above, subtitle below), as the page prints them."""
+    top = min(level for _, level in headings)
+    tops = [i for i, (_, level) in enumerate(headings) if level == top]
+    index = tops[0]
+    if len(tops) > 1 and tops[1] == index + 1:
+        # Two lines in the title's style: the first is a kicker when it reads like one (引题——) or when a
+        # third header line follows (kicker, title, subtitle), as the page segmentation reads three lines.
+        if headings[index][0].endswith(("——", "—", "……", "：", ":")) or len(headings) > index + 2:
+            index = tops[1]
+    texts = [text for text, _ in headings]
+    return [texts[index], *texts[:index], *texts[index + 1:]]
 
 
 def _meta(props: DocMeta, title: str, text: str, page_date: str | None = None) -> DocMeta:
