@@ -106,7 +106,7 @@ def xy_cut(boxes: Sequence[Box], settings: LayoutSettings = DEFAULT_SETTINGS,
            unit: float | None = None) -> list[list[Box]]:
     """Recursive XY-cut: blocks (lists of line boxes, top to bottom) in reading order.
 
-    At each level the widest empty strip wins: a horizontal strip splits bands (top to bottom), a
+    At each level the widest empty strip is cut: a horizontal strip splits bands (top to bottom), a
     vertical one splits columns (left to right). A headline spanning its columns blocks the vertical
     strips, so it is cut off first and read before the columns under it.
     """
@@ -125,15 +125,15 @@ def _cut(boxes: list[Box], settings: LayoutSettings, unit: float) -> list[list[B
     widest_col = max((end - start for start, end in cols), default=0.0)
     if not rows and not cols:
         return [sorted(boxes, key=lambda b: (b.y0, b.x0))]
+    # Only the widest strip is cut: a narrower one may belong to one band only (a headline's bottom
+    # beside another article's headline), which the next level sees inside that band.
     if widest_col > widest_row:
-        cuts, lo, hi = cols, (lambda b: b.x0), (lambda b: b.x1)
+        cut, lo, hi = max(cols, key=lambda g: g[1] - g[0]), (lambda b: b.x0), (lambda b: b.x1)
     else:
-        cuts, lo, hi = rows, (lambda b: b.y0), (lambda b: b.y1)
-    parts: list[list[Box]] = [[] for _ in range(len(cuts) + 1)]
-    for box in boxes:
-        centre = (lo(box) + hi(box)) / 2
-        parts[sum(1 for start, _ in cuts if centre > start)].append(box)
-    return [block for part in parts if part for block in _cut(part, settings, unit)]
+        cut, lo, hi = max(rows, key=lambda g: g[1] - g[0]), (lambda b: b.y0), (lambda b: b.y1)
+    first = [b for b in boxes if (lo(b) + hi(b)) / 2 <= cut[0]]
+    second = [b for b in boxes if (lo(b) + hi(b)) / 2 > cut[0]]
+    return _cut(first, settings, unit) + _cut(second, settings, unit)
 
 
 def _joins_without_space(left: str, right: str) -> bool:

@@ -73,31 +73,95 @@ def _paragraph_kind(text: str, headings: set[str], captions: set[str]) -> str:
     return "para"
 
 
-def article_blocks(seed: Path) -> list[Block]:
-    """The seed page as printed articles, in page order, with every line of the page kept.
+def _source_lines(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
+    """Non-empty lines of text[start:end] with their offsets, markdown heading marks dropped."""
+    out = []
+    pos = start
+    for raw in text[start:end].split("\n"):
+        line = _clean(raw)
+        if line:
+            out.append((pos, pos + len(raw), line))
+        pos += len(raw) + 1
+    return out
 
-    Text that the segmentation leaves between articles stays in its place, printed after the article
-    before it, so the PDF carries the whole page text in the order of the seed.
+
+def _whole_lines(text: str, spans: tuple[tuple[int, int], ...]) -> list[str]:
+    """The source lines a paragraph's spans lie on, each once, in span order (marks such as 上接 kept)."""
+    out: list[str] = []
+    seen: set[int] = set()
+    for start, _ in spans:
+        line_start = text.rfind("\n", 0, start) + 1
+        if line_start not in seen:
+            seen.add(line_start)
+            line_end = text.find("\n", start)
+            out.append(_clean(text[line_start:line_end if line_end >= 0 else len(text)]))
+    return out
+
+
+def article_blocks(seed: Path) -> list[Block]:
+    """The seed page as a paper prints it: articles in page order, each paragraph whole.
+
+    Every line of the seed is printed. Lines the segmentation joins into one paragraph (text broken by
+    PDF extraction, or a paragraph's tail displaced between other articles) are printed as that one
+    paragraph inside its own article, as the paper had it; the other lines stay where they are.
     """
     from rag.ingest import ingest_file
 
     doc = ingest_file(seed)
     text = doc.source.text
+    owner: list[tuple[int, int, int, int]] = []  # span start, span end, article, paragraph
+    for a_index, article in enumerate(doc.articles):
+        for p_index, para in enumerate(article.paragraphs):
+            owner.extend((s, e, a_index, p_index) for s, e in para.spans)
+
+    def owned_by(start: int, end: int) -> tuple[int, int] | None:
+        return next(((a, p) for s, e, a, p in owner if s < end and start < e), None)
+
     blocks: list[Block] = []
     bounds = [a.start for a in doc.articles[1:]] + [len(text)]
-    for article, end in zip(doc.articles, bounds):
-        lines = [_clean(ln) for ln in text[article.start:end].split("\n")]
-        lines = [ln for ln in lines if ln]
+    for a_index, (article, end) in enumerate(zip(doc.articles, bounds)):
+        lines = _source_lines(text, article.start, end)
         fields = [("kicker", article.kicker), ("title", article.title), ("subtitle", article.subtitle)]
         covered = _squash("".join(v for _, v in fields))
         header: list[tuple[str, str]] = []
         if not article.title_derived:
-            while lines and _squash(lines[0]) and _squash(lines[0]) in covered:
+            while lines and _squash(lines[0][2]) in covered and owned_by(*lines[0][:2]) is None:
                 lines.pop(0)
                 header = [(k, v) for k, v in fields if v]
         headings, captions = set(article.headings), set(article.captions)
-        body = tuple((_paragraph_kind(ln, headings, captions), ln) for ln in lines)
-        blocks.append(Block(tuple(header), body, article.title))
+        body: list[tuple[str, str]] = []
+        printed: set[int] = set()  # line starts already printed
+
+        def inside(span: tuple[int, int]) -> bool:
+            return article.start <= span[0] < end  # noqa: B023 - used within this iteration only
+
+        for start, stop, line in lines:
+            if start in printed:
+                continue
+            owned = owned_by(start, stop)
+            if owned is None:
+                body.append((_paragraph_kind(line, headings, captions), line))
+                continue
+            if owned[0] != a_index:
+                continue
+            p_index = owned[1]
+            spans = article.paragraphs[p_index].spans
+            first = next(i for i, (s, e) in enumerate(spans) if s < stop and start < e)
+            last = first
+            # A paragraph broken only by blank lines, or whose tail the seed displaced out of this article,
+            # prints whole; one interrupted by other printed matter (a boxed summary) stays broken.
+            while last + 1 < len(spans) and (not inside(spans[last + 1])
+                                             or not text[spans[last][1]:spans[last + 1][0]].strip()):
+                last += 1
+            run = spans[first:last + 1]
+            body.append(("para", "".join(_whole_lines(text, run))))
+            printed.update(text.rfind("\n", 0, s) + 1 for s, _ in run)
+            p_index += 1
+            while last + 1 == len(spans) and p_index < len(article.paragraphs) and not any(
+                    inside(span) for span in article.paragraphs[p_index].spans):
+                body.append(("para", "".join(_whole_lines(text, article.paragraphs[p_index].spans))))
+                p_index += 1
+        blocks.append(Block(tuple(header), tuple(body), article.title))
     return blocks
 
 
