@@ -269,6 +269,7 @@ LOOKALIKES = [  # (sentence, the expressions a careful reader finds in it)
     ("7月27日4时2分，长征二号丁遥八十一火箭在西昌卫星发射中心", ["7月27日"]),
     ("7月17日，上海地铁7号线上，一对年轻男女身穿印有骂人文字的衣服", ["7月17日"]),
     ("2022年4月，周一鸣获委任为警务处副处长（管理），至此番履新。", ["2022年4月"]),
+    ("2023年服贸会将于9月2日至6日在国家会议中心和首钢园区举办。", ["2023年", "9月2日"]),  # not 8月6日
     ("直播吧8月2日讯 在昨晚结束的女足世界杯小组赛D组末轮比赛中，中国女足1-6不敌英格兰女足", ["8月2日", "昨晚"]),
 ]
 # Readings that are right but that this parser does not attempt (a lunar festival, a duration).

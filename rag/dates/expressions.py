@@ -67,6 +67,6 @@ EXPRESSION_RE = re.compile(
     # 前天津市长 is a former mayor of Tianjin; 今日头条 is an app.
     rf"|{DAY_WORD_GUARD}(?P<day_word>{_words(DAY_WORDS)}){DAY_WORD_AFTER_GUARD}"
     # A bare day (11日下午) is a day of the current or last month, the newsroom's usual shorthand.
-    rf"|(?<![\d\-/.（(第每号月])(?P<bare_day>\d{{1,2}})日(?={BARE_DAY_NEXT})"
+    rf"|(?<![\d\-/.（(第每号月至到~])(?P<bare_day>\d{{1,2}})日(?={BARE_DAY_NEXT})"
     rf"|(?P<vague>{_words(VAGUE_WORDS)})"
 )
