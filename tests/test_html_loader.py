@@ -122,6 +122,7 @@ def test_div_page_in_gbk_with_a_visible_date_line(name, article, titles):
     [doc] = LOADER.load(Path("page.htm"), html.encode("gb18030"))
     assert_article_only(doc, article, titles)
     assert doc.meta.published == "2023-11-24"
+    assert doc.meta.extra["encoding"] == "gb18030"  # declared gb2312, read as its superset
 
 
 def test_loaded_page_segments_into_its_article():

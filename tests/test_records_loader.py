@@ -15,7 +15,7 @@ import pytest
 
 from rag.errors import LoadError
 from rag.loaders.date_values import iso_date, own_head_date
-from rag.loaders.records import LOADER, RecordFields, RecordsLoader, record_fields_from_flags
+from rag.loaders.records import LOADER, BadRecords, RecordFields, RecordsLoader, record_fields_from_flags
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "crud-news-part1-4.jsonl.xz"
 CORPUS_RECORDS = 23_152
@@ -150,6 +150,14 @@ def test_records_stream_without_reading_the_whole_file_first():
     docs = RecordsLoader().iter_docs(Path("big.jsonl.gz"), Counting(data))
     first = next(docs)
     assert first.key == "line 1" and Counting.read_bytes < len(data)
+
+
+def test_a_dump_streams_from_disk_with_its_bad_records(tmp_path):
+    path = tmp_path / "d.jsonl.xz"
+    path.write_bytes(lzma.compress(jsonl(GOOD[:2]) + b"oops\n" + jsonl(GOOD[2:])))
+    bad = BadRecords()
+    docs = list(LOADER.iter_path(path, bad))
+    assert len(docs) == 4 and bad.all() == ("line 3: not valid JSON (Expecting value at column 1), skipped",)
 
 
 @pytest.mark.parametrize("value,expected", [

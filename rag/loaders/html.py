@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import ClassVar
 
@@ -78,9 +79,10 @@ class HtmlLoader:
 
     def load(self, path: Path, data: bytes, progress: PageProgress | None = None) -> list[LoadedDoc]:
         """The page's article; LoadError when the page holds none."""
-        html, _encoding = decode_html(data)
+        html, encoding = decode_html(data)
         html = _XML_DECL_RE.sub("", html, count=1)  # lxml refuses a str that declares its encoding
-        return [extract_article(html)]
+        doc = extract_article(html)
+        return [replace(doc, meta=replace(doc.meta, extra={**doc.meta.extra, "encoding": encoding}))]
 
 
 def extract_article(html: str) -> LoadedDoc:

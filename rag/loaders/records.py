@@ -66,8 +66,8 @@ def record_fields_from_flags(text_field: str | None = None, title_field: str | N
 
 
 @dataclass
-class _Report:
-    """Bad records met while reading, capped at MAX_WARNINGS messages."""
+class BadRecords:
+    """Bad records met while reading ("line 7: not valid JSON, skipped"), capped at MAX_WARNINGS messages."""
 
     messages: list[str] = field(default_factory=list)
     dropped: int = 0
@@ -79,6 +79,7 @@ class _Report:
             self.dropped += 1
 
     def all(self) -> tuple[str, ...]:
+        """The messages, with a count of those left out."""
         more = (f"… and {self.dropped} more bad records",) if self.dropped else ()
         return (*self.messages, *more)
 
@@ -105,7 +106,7 @@ class RecordsLoader:
         """One single-article LoadedDoc per good record; the bad ones' warnings ride on the first doc."""
         if not data.strip():
             raise LoadError("empty file")
-        report = _Report()
+        report = BadRecords()
         docs = list(self.iter_docs(path, io.BytesIO(data), report))
         warnings = report.all()
         if not docs:
@@ -116,9 +117,14 @@ class RecordsLoader:
             docs[0] = replace(docs[0], warnings=docs[0].warnings + warnings)
         return docs
 
-    def iter_docs(self, path: Path, raw: BinaryIO, report: _Report | None = None) -> Iterator[LoadedDoc]:
+    def iter_path(self, path: Path, report: BadRecords) -> Iterator[LoadedDoc]:
+        """Stream a dump from disk, record by record, without reading the file into memory first."""
+        with path.open("rb") as raw:
+            yield from self.iter_docs(path, raw, report)
+
+    def iter_docs(self, path: Path, raw: BinaryIO, report: BadRecords | None = None) -> Iterator[LoadedDoc]:
         """Stream the records of one (possibly compressed) dump; bad records go to `report`."""
-        report = report if report is not None else _Report()
+        report = report if report is not None else BadRecords()
         stream = _open_decompressed(raw)
         lines = _ByteLines(stream, report)
         head = lines.head()
@@ -141,7 +147,7 @@ LOADER = RecordsLoader()
 class _ByteLines:
     """Lines of a binary stream read in chunks (a corrupt tail is reported, not raised)."""
 
-    def __init__(self, stream: BinaryIO, report: _Report):
+    def __init__(self, stream: BinaryIO, report: BadRecords):
         self.stream, self.report = stream, report
         self.first = b""
         self.count = 0
@@ -239,7 +245,7 @@ def _guess_encoding(head: bytes) -> str:
     return "utf-8" if bad <= non_ascii // 50 else "gb18030"
 
 
-def _decoded_lines(lines: _ByteLines, encoding: str, report: _Report) -> Iterator[tuple[int, str]]:
+def _decoded_lines(lines: _ByteLines, encoding: str, report: BadRecords) -> Iterator[tuple[int, str]]:
     """(line number, text) pairs; a line not in the file's encoding is decoded with replacements and reported."""
     if encoding == "utf-16":
         # UTF-16 cannot be split on b"\n" byte-wise; such dumps are rare, so decode them whole.
@@ -257,7 +263,7 @@ def _decoded_lines(lines: _ByteLines, encoding: str, report: _Report) -> Iterato
         yield number, text.rstrip("\r")
 
 
-def _json_rows(texts: Iterator[tuple[int, str]], report: _Report) -> Iterator[tuple[int, dict]]:
+def _json_rows(texts: Iterator[tuple[int, str]], report: BadRecords) -> Iterator[tuple[int, dict]]:
     for number, text in texts:
         if not text.strip():
             continue
@@ -272,7 +278,7 @@ def _json_rows(texts: Iterator[tuple[int, str]], report: _Report) -> Iterator[tu
         yield number, record
 
 
-def _csv_rows(texts: Iterator[tuple[int, str]], report: _Report) -> Iterator[tuple[int, dict]]:
+def _csv_rows(texts: Iterator[tuple[int, str]], report: BadRecords) -> Iterator[tuple[int, dict]]:
     # An article can be longer than the csv module's default 128 KB field limit.
     csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
     numbered = iter(texts)
@@ -316,7 +322,7 @@ def _first(record: dict, names: tuple[str, ...]) -> tuple[str, object] | None:
     return None
 
 
-def _record_doc(record: dict, line: int, fields: RecordFields, report: _Report,
+def _record_doc(record: dict, line: int, fields: RecordFields, report: BadRecords,
                 seen: dict[str, int]) -> LoadedDoc | None:
     found = _first(record, fields.text)
     text = found[1] if found else None
@@ -353,7 +359,7 @@ def _text_value(record: dict, names: tuple[str, ...]) -> str:
     return " ".join(str(found[1]).split()) if found and isinstance(found[1], str | int | float) else ""
 
 
-def _record_key(record: dict, line: int, fields: RecordFields, report: _Report, seen: dict[str, int]) -> str:
+def _record_key(record: dict, line: int, fields: RecordFields, report: BadRecords, seen: dict[str, int]) -> str:
     """The record's id, or `line N` when it has none or repeats an earlier one."""
     record_id = _text_value(record, fields.id)
     if not record_id:
