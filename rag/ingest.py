@@ -2,37 +2,76 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .chunking import ChunkSettings, chunk_article
 from .errors import LoadError
-from .loading import LoadProblem, SourceText, find_files, load_file
+from .loaders.base import PageProgress
+from .loading import LoadProblem, SourceText, find_files, load_texts
 from .models import Article, Chunk
 from .segment import split_articles
 
 
 @dataclass(frozen=True)
 class Document:
-    """One ingested file: its decoded text, articles and chunks."""
+    """One ingested file: its texts (one, or one per PDF page or record), articles, chunks and warnings."""
 
-    source: SourceText
+    sources: tuple[SourceText, ...]
     articles: tuple[Article, ...]
     chunks: tuple[Chunk, ...]
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def source(self) -> SourceText:
+        """The first text: the file's name, path, hash and encoding."""
+        return self.sources[0]
 
 
 def ingest_source(source: SourceText, settings: ChunkSettings = ChunkSettings()) -> Document:
-    """Split one decoded file into articles and chunks."""
-    articles = tuple(split_articles(source))
+    """Split one decoded text into articles (carrying its publication metadata) and chunks."""
+    return ingest_sources([source], settings)
+
+
+def ingest_sources(sources: list[SourceText], settings: ChunkSettings = ChunkSettings(),
+                   warnings: tuple[str, ...] = ()) -> Document:
+    """Split the texts of one file into articles and chunks."""
+    articles = tuple(with_publication(a, s) for s in sources for a in split_articles(s))
     chunks = tuple(c for a in articles for c in chunk_article(a, settings))
-    return Document(source, articles, chunks)
+    return Document(tuple(sources), articles, chunks, warnings)
 
 
-def ingest_file(path: Path, name: str | None = None, settings: ChunkSettings = ChunkSettings()) -> Document:
-    """Load and split one file; raises LoadError with a readable reason."""
-    source = load_file(path, name)
+def with_publication(article: Article, source: SourceText) -> Article:
+    """The article with the date, paper, page and URL its file gave, else a date from its text or file name."""
+    meta = source.meta
+    published = meta.published or _date_from_text(source.text[article.start:article.start + 200]) \
+        or _date_from_text(source.text[:200]) or _date_from_name(source.path.name)
+    return replace(article, published=published, paper=meta.paper, page=meta.page, section=meta.section,
+                   url=meta.url)
+
+
+def _date_from_text(head: str) -> str | None:
     try:
-        doc = ingest_source(source, settings)
+        from .dates import date_from_text_head
+    except ImportError:
+        return None
+    return date_from_text_head(head)
+
+
+def _date_from_name(name: str) -> str | None:
+    try:
+        from .dates import date_from_filename
+    except ImportError:
+        return None
+    return date_from_filename(name)
+
+
+def ingest_file(path: Path, name: str | None = None, settings: ChunkSettings = ChunkSettings(),
+                progress: PageProgress | None = None) -> Document:
+    """Load and split one file of any supported format; raises LoadError with a readable reason."""
+    sources, warnings = load_texts(path, name, progress)
+    try:
+        doc = ingest_sources(sources, settings, tuple(warnings))
     except Exception as exc:  # a segmentation bug must not lose the other files
         raise LoadError(f"could not be split into articles ({type(exc).__name__}: {exc})") from exc
     if not doc.chunks:
@@ -47,7 +86,9 @@ def ingest_paths(paths: list[Path], settings: ChunkSettings = ChunkSettings()
     docs: list[Document] = []
     for item in files:
         try:
-            docs.append(ingest_file(item.path, item.name, settings))
+            doc = ingest_file(item.path, item.name, settings)
+            docs.append(doc)
+            problems.extend(LoadProblem(item.path, w) for w in doc.warnings)
         except LoadError as exc:
             problems.append(LoadProblem(item.path, str(exc)))
     return docs, problems

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import codecs
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import LoadError
+from .loaders.base import DocMeta, PageProgress
 
 TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".text")
 MAX_FILE_BYTES = 64 * 1024 * 1024
@@ -22,6 +23,8 @@ class SourceText:
     text: str
     encoding: str
     sha256: str
+    meta: DocMeta = field(default_factory=DocMeta)  # what the format said: date, paper, page, url, title
+    single_article: bool = False  # a record or a web page: one article, not a page to split
 
 
 @dataclass(frozen=True)
@@ -92,7 +95,47 @@ def _mostly_text(text: str) -> bool:
 
 
 def load_file(path: Path, name: str | None = None) -> SourceText:
-    """Read one file; raise LoadError with a reason when it cannot be indexed."""
+    """Read one text file; raise LoadError with a reason when it cannot be indexed."""
+    data = _read_checked(path)
+    text, encoding = decode_bytes(data)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return SourceText(path=path, name=name or path.name, text=text, encoding=encoding,
+                      sha256=hashlib.sha256(data).hexdigest())
+
+
+def load_texts(path: Path, name: str | None = None, progress: PageProgress | None = None
+               ) -> tuple[list[SourceText], list[str]]:
+    """Read any supported file into its texts (a page, PDF pages, records …) and the warnings about skipped parts."""
+    from .loaders.registry import loader_for
+
+    data = _read_checked(path)
+    name = name or path.name
+    loader = loader_for(path, data[:4096])
+    try:
+        docs = loader.load(path, data, progress)
+    except LoadError:
+        raise
+    except Exception as exc:  # a parser bug or a malformed file must not lose the other files
+        raise LoadError(f"could not be read as {loader.name} ({type(exc).__name__}: {exc})") from exc
+    sha = hashlib.sha256(data).hexdigest()
+    texts, warnings = [], []
+    for doc in docs:
+        warnings.extend(doc.warnings)
+        text = doc.text
+        title = doc.meta.title.strip()
+        if doc.single_article and title and not text.lstrip().startswith(title):
+            text = f"{title}\n\n{text}"  # the page segmentation takes a leading short line as the title
+        if not text.strip():
+            continue
+        texts.append(SourceText(path=path, name=f"{name}#{doc.key}" if doc.key else name, text=text,
+                                encoding=doc.meta.extra.get("encoding", loader.name), sha256=sha, meta=doc.meta,
+                                single_article=doc.single_article))
+    if not texts:
+        raise LoadError("no text found" + (f" ({'; '.join(warnings[:3])})" if warnings else ""))
+    return texts, warnings
+
+
+def _read_checked(path: Path) -> bytes:
     try:
         size = path.stat().st_size
     except FileNotFoundError:
@@ -100,13 +143,9 @@ def load_file(path: Path, name: str | None = None) -> SourceText:
     if size > MAX_FILE_BYTES:
         raise LoadError(f"too large ({size / 2**20:.0f} MB > {MAX_FILE_BYTES // 2**20} MB); split it into smaller files")
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
         raise LoadError(f"cannot read: {exc.strerror or exc}") from None
-    text, encoding = decode_bytes(data)
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return SourceText(path=path, name=name or path.name, text=text, encoding=encoding,
-                      sha256=hashlib.sha256(data).hexdigest())
 
 
 @dataclass(frozen=True)
@@ -123,13 +162,21 @@ def find_files(paths: list[Path]) -> tuple[list[FoundFile], list[LoadProblem]]:
 
     The source name is the path relative to the folder given (just the file name for a file given).
     """
+    from .loaders.registry import formats_summary, is_known
+
     found: list[FoundFile] = []
     problems: list[LoadProblem] = []
     for path in paths:
         if path.is_dir():
             root = str(path.resolve())
-            found.extend(FoundFile(p, p.relative_to(path).as_posix(), root) for p in sorted(path.rglob("*"))
-                         if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES and not _hidden(p, path))
+            for p in sorted(path.rglob("*")):
+                if not p.is_file() or _hidden(p, path):
+                    continue
+                if is_known(p):
+                    found.append(FoundFile(p, p.relative_to(path).as_posix(), root))
+                else:  # said once, by name, instead of a file count that silently leaves it out
+                    problems.append(LoadProblem(p, f"not read: unknown file type '{p.suffix or p.name}' "
+                                                   f"(formats read: {formats_summary()})"))
         elif path.is_file():
             found.append(FoundFile(path, path.name, str(path.resolve().parent)))
         else:

@@ -40,6 +40,12 @@ class Article:
     byline_para: Paragraph | None = None
     dateline_para: Paragraph | None = None
     caption_paras: tuple[Paragraph, ...] = ()
+    # Where and when it was published, from the file's format or its text (None / "" when unknown).
+    published: str | None = None  # ISO date
+    paper: str = ""
+    page: str = ""
+    section: str = ""
+    url: str = ""
 
     @property
     def body(self) -> str:
@@ -102,6 +108,7 @@ class Hit:
     spans: tuple[tuple[int, int], ...] = ()
     ranks: dict[str, int] = field(default_factory=dict)
     scores: dict[str, float] = field(default_factory=dict)
+    published: str | None = None  # the article's ISO publication date, when known
 
     def to_dict(self) -> dict:
         data = asdict(self)

@@ -40,5 +40,6 @@ def summary_line(report) -> str:
         parts.append(", ".join(detail))
     parts.append(f"{report.embedded} chunks embedded, {report.reused_vectors} reused")
     if report.problems:
-        parts.append(f"{len(report.problems)} files skipped")
+        failed = len({p.path for p in report.problems})
+        parts.append(f"{len(report.problems)} problems in {failed} files (listed above)")
     return "; ".join(parts)

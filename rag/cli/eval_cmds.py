@@ -17,7 +17,7 @@ from ..retrieval import MODES, RetrievalSettings
 from ..service import open_or_build
 from ..settings import default_index_dir, default_seeds
 from .answer_cmds import add_llm_options
-from .index_cmds import add_index_option
+from .index_cmds import add_date_options, add_index_option
 from .output import print_json
 
 LLM_SKIPPED = ("answerer llm skipped: no LLM endpoint configured (set --llm-base-url and --llm-model, "
@@ -43,6 +43,7 @@ def register(sub) -> None:
     p.add_argument("--abstain-threshold", type=float, default=None,
                    help="the extractive answerer's threshold for this run (calibration is reported regardless)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    add_date_options(p)
     add_index_option(p)
     add_llm_options(p)
     p.set_defaults(func=run_eval)
@@ -103,7 +104,7 @@ def run_eval(args: argparse.Namespace) -> int:
     extractive = ExtractiveSettings() if args.abstain_threshold is None else \
         ExtractiveSettings(abstain_threshold=args.abstain_threshold)
     settings = EvalSettings(modes=modes, answerers=answerers, ks=ks, min_overlap=args.min_overlap,
-                            retrieval=RetrievalSettings(), extractive=extractive, llm=llm)
+                            retrieval=RetrievalSettings(since=args.since, until=args.until), extractive=extractive, llm=llm)
     out = args.out or Path("eval/out") / datetime.now().strftime("%Y%m%d-%H%M%S")
     out.mkdir(parents=True, exist_ok=True)
     started, t0 = datetime.now().isoformat(timespec="seconds"), time.perf_counter()

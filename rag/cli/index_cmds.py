@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from ..errors import RagError
 from ..index import IndexSettings, build_index
 from ..index.dense import AUTO_HNSW_FROM, DENSE_KINDS
 from ..retrieval import MODES, RetrievalSettings
@@ -33,17 +34,27 @@ def add_retrieval_options(parser: argparse.ArgumentParser, k_default: int = 5) -
     parser.add_argument("--depth", type=int, default=defaults.bm25_depth, help="hits each retriever contributes")
     parser.add_argument("--per-article", type=int, default=0, help="at most N passages per article (0: no cap)")
     parser.add_argument("--reranker", default=None, help="cross-encoder name or folder (off by default)")
+    add_date_options(parser)
+
+
+def add_date_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--since", default=None, metavar="YYYY-MM-DD",
+                        help="only articles published on or after this date")
+    parser.add_argument("--until", default=None, metavar="YYYY-MM-DD",
+                        help="only articles published on or before this date")
 
 
 def retrieval_settings(args: argparse.Namespace) -> RetrievalSettings:
     return RetrievalSettings(mode=args.mode, k=args.k, rrf_k=args.rrf_k, bm25_weight=args.bm25_weight,
                              bm25_depth=args.depth,
-                             dense_depth=args.depth, max_per_article=args.per_article, reranker=args.reranker)
+                             dense_depth=args.depth, max_per_article=args.per_article, reranker=args.reranker,
+                             since=args.since, until=args.until)
 
 
 def register(sub) -> None:
     p = sub.add_parser("index", help="build or update the index (incremental)")
-    p.add_argument("paths", nargs="*", type=Path, help="files or folders (default: seeds/)")
+    p.add_argument("paths", nargs="*", type=Path,
+                   help="files or folders (default: the sources the index was built from; for a new index seeds/)")
     add_index_option(p)
     add_chunk_options(p)
     p.add_argument("--dense", default="auto",
@@ -65,13 +76,25 @@ def run_index(args: argparse.Namespace) -> int:
     settings = IndexSettings(embedder=args.embedder or default_embedder(), chunking=chunk_settings(args),
                              dense_kind=args.dense)
     index_dir = args.index or default_index_dir()
-    report = build_index(index_dir, args.paths or [default_seeds()], settings, rebuild=args.rebuild,
-                         progress=not args.quiet)
+    report = build_index(index_dir, args.paths or _recorded_sources(index_dir) or [default_seeds()], settings,
+                         rebuild=args.rebuild, progress=not args.quiet)
     code = report_problems(report.problems)
     print(f"{index_dir}: {summary_line(report)}")
     stages = ", ".join(f"{k} {v:.2f}s" for k, v in report.stage_seconds.items())
     print(f"stages: {stages}")
     return code
+
+
+def _recorded_sources(index_dir: Path) -> list[Path]:
+    """The files and folders an existing index was built from (what `--rebuild` without paths re-reads)."""
+    from ..index.manifest import Manifest
+
+    if not (Path(index_dir) / "manifest.json").exists():
+        return []
+    try:
+        return [Path(p) for p in Manifest.read(Path(index_dir)).sources]
+    except RagError:
+        return []
 
 
 def read_questions(batch: str) -> list[str]:
@@ -126,5 +149,6 @@ def _print_hits(question: str, hits) -> None:
         print("  （没有检索到相关段落）")
     for h in hits:
         ranks = " ".join(f"{k}#{v}" for k, v in h.ranks.items())
-        print(f"[{h.rank}] {h.title}  {h.dateline}  {h.source}:{h.start}-{h.end}  score={h.score:.4f} ({ranks})")
+        when = "  ".join(x for x in (h.published or "", h.dateline) if x)
+        print(f"[{h.rank}] {h.title}  {when}  {h.source}:{h.start}-{h.end}  score={h.score:.4f} ({ranks})")
         print("    " + h.text.replace("\n", " ")[:160])

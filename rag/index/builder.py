@@ -20,11 +20,11 @@ import numpy as np
 from ..chunking import ChunkSettings
 from ..embedders import Embedder, make_embedder
 from ..errors import IndexMismatchError, LoadError
-from ..ingest import ingest_source
-from ..loading import LoadProblem, find_files, load_file
+from ..ingest import ingest_sources
+from ..loading import LoadProblem, find_files, load_texts
 from ..models import Chunk
 from ..tokenize import tokenize
-from . import dense, sparse, store
+from . import dense, published, sparse, store
 from .guard import check_replaceable, remove_index_folder
 from .manifest import Manifest
 
@@ -141,7 +141,7 @@ def _tqdm_progress(enabled: bool) -> ProgressFn | None:
     def update(stage: str, done: int, total: int) -> None:
         bar = bars.get(stage)
         if bar is None:
-            bar = bars[stage] = tqdm(total=total, desc=stage, unit="chunk", file=sys.stderr, dynamic_ncols=True)
+            bar = bars[stage] = tqdm(total=total, desc=stage, unit="chunk" if stage == "embedding" else "page", file=sys.stderr, dynamic_ncols=True)
         bar.n = done
         bar.refresh()
         if done >= total:
@@ -194,10 +194,12 @@ def _build(index_dir: Path, paths: list[Path], settings: IndexSettings, embedder
             unchanged.append(name)
             continue
         try:
-            source = load_file(path, name)
+            sources, warnings = load_texts(path, name, progress)
+            problems.extend(LoadProblem(path, w) for w in warnings)  # bad records: named, the rest indexed
+            source = sources[0]
             seg_t = time.perf_counter()
             try:
-                doc = ingest_source(source, settings.chunking)
+                doc = ingest_sources(sources, settings.chunking)
             except Exception as exc:  # a segmentation bug must not lose the other files
                 raise LoadError(f"could not be split into articles ({type(exc).__name__}: {exc})") from exc
             segment_seconds += time.perf_counter() - seg_t
@@ -228,7 +230,7 @@ def _build(index_dir: Path, paths: list[Path], settings: IndexSettings, embedder
     stages["load+segment+chunk"] = time.perf_counter() - t
     stages["load+segment+chunk/segment+chunk"] = segment_seconds  # "a/b": the part b of stage a
     return _write(index_dir, settings, embedder, old, entries, progress, stages, started,
-                  added, changed, removed, unchanged, problems)
+                  added, changed, removed, unchanged, problems, paths, rebuild)
 
 
 def _reuse_entry(old: _OldIndex, rec: store.FileRecord) -> _Entry:
@@ -239,7 +241,7 @@ def _reuse_entry(old: _OldIndex, rec: store.FileRecord) -> _Entry:
 
 def _write(index_dir: Path, settings: IndexSettings, embedder: Embedder | None, old: _OldIndex | None,
            entries: dict[str, _Entry], progress: ProgressFn | None, stages: dict[str, float], started: float,
-           added, changed, removed, unchanged, problems) -> BuildReport:
+           added, changed, removed, unchanged, problems, paths: list[Path], rebuild: bool) -> BuildReport:
     ordered = [entries[name] for name in sorted(entries)]
     chunks = [c for e in ordered for c in e.chunks]
     hashes = [h for e in ordered for h in e.hashes]
@@ -269,6 +271,7 @@ def _write(index_dir: Path, settings: IndexSettings, embedder: Embedder | None, 
         stages["faiss"] = time.perf_counter() - t
         t = time.perf_counter()
         np.save(tmp / "vectors.npy", vectors, allow_pickle=False)
+        published.save(_chunk_days(ordered), tmp)
         conn = store.create(tmp / "store.sqlite")
         with conn:
             row = 0
@@ -287,6 +290,7 @@ def _write(index_dir: Path, settings: IndexSettings, embedder: Embedder | None, 
                             chunk_overlap=settings.chunking.overlap, chunk_max_size=settings.chunking.max_size,
                             dense_kind=kind, files=len(ordered), articles=sum(len(e.articles) for e in ordered),
                             chunks=len(chunks), built_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                            extra={"sources": _sources(old, paths, rebuild)},
                             build_seconds=round(time.perf_counter() - started, 3))
         manifest.write(tmp)
         stages["save"] = time.perf_counter() - t
@@ -297,6 +301,21 @@ def _write(index_dir: Path, settings: IndexSettings, embedder: Embedder | None, 
     return BuildReport(index_dir, tuple(added), tuple(changed), tuple(removed), tuple(sorted(unchanged)),
                        tuple(problems), len(ordered), manifest.articles, len(chunks), embedded, reused,
                        round(time.perf_counter() - started, 3), {k: round(v, 3) for k, v in stages.items()})
+
+
+def _sources(old: _OldIndex | None, paths: list[Path], rebuild: bool) -> list[str]:
+    """The paths this index is built from: the ones given now, plus the earlier ones unless starting over."""
+    earlier = old.manifest.sources if old is not None and not rebuild else []
+    return list(dict.fromkeys(earlier + [str(Path(p).resolve()) for p in paths]))
+
+
+def _chunk_days(ordered: list[_Entry]) -> np.ndarray:
+    """Each chunk row's publication day, from its article (unchanged files keep theirs)."""
+    days = []
+    for e in ordered:
+        by_article = {a["id"]: published.to_days(a.get("published")) for a in e.articles}
+        days.extend(by_article.get(c.article_id, published.UNKNOWN) for c in e.chunks)
+    return np.asarray(days, dtype=np.int32)
 
 
 def _sparse_index(ordered: list[_Entry]):

@@ -87,10 +87,20 @@ def load(path: Path):
     return index
 
 
-def search(index, query: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """(scores, rows) of the k nearest unit vectors; rows of -1 are dropped."""
+def search(index, query: np.ndarray, k: int, allowed: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """(scores, rows) of the k nearest unit vectors, only among `allowed` rows when a mask is given."""
     if index.ntotal == 0 or k <= 0:
         return np.zeros(0, dtype=np.float32), np.zeros(0, dtype=np.int64)
-    scores, rows = index.search(np.ascontiguousarray(query.reshape(1, -1), dtype=np.float32), min(k, index.ntotal))
+    q = np.ascontiguousarray(query.reshape(1, -1), dtype=np.float32)
+    if allowed is None:
+        scores, rows = index.search(q, min(k, index.ntotal))
+    else:
+        import faiss
+
+        bitmap = np.packbits(np.asarray(allowed, dtype=bool), bitorder="little")
+        selector = faiss.IDSelectorBitmap(len(allowed), faiss.swig_ptr(bitmap))
+        params = (faiss.SearchParametersHNSW(sel=selector, efSearch=index.hnsw.efSearch) if hasattr(index, "hnsw")
+                  else faiss.SearchParameters(sel=selector))
+        scores, rows = index.search(q, min(k, index.ntotal), params=params)
     keep = rows[0] >= 0
     return scores[0][keep], rows[0][keep]

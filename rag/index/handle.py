@@ -8,7 +8,7 @@ from pathlib import Path
 from ..embedders import Embedder
 from ..embedders.registry import shared_embedder
 from ..models import Chunk, Hit
-from . import dense, sparse, store
+from . import dense, published, sparse, store
 from .builder import recover_interrupted_swap
 from .manifest import Manifest
 
@@ -22,6 +22,8 @@ class Index:
         self.conn = store.connect(folder / "store.sqlite", readonly=True)
         self.dense = dense.load(folder / "dense.faiss")
         self.bm25 = sparse.load(folder / "bm25")
+        self.published_days = published.load(folder, manifest.chunks)
+        self.has_dates = bool(len(self.published_days)) and bool((self.published_days >= 0).any())
         self._embedder = embedder
         self._lock = threading.Lock()
 
@@ -57,14 +59,16 @@ class Index:
         with self._lock:
             return store.article_data(self.conn, article_id)
 
-    def search(self, query: str, k: int = 5, mode: str = "hybrid", settings=None) -> list[Hit]:
-        """Top-k hits: `Index.open(dir).search("问题", k=5, mode="hybrid")`."""
+    def search(self, query: str, k: int | None = None, mode: str | None = None, settings=None) -> list[Hit]:
+        """Top-k hits: `Index.open(dir).search("问题", k=5, mode="hybrid")` or `.search("问题", settings=...)`;
+        k and mode given beside settings override those two fields of it, nothing else."""
         from dataclasses import replace
 
         from ..retrieval.search import run_search
         from ..retrieval.settings import RetrievalSettings
 
-        settings = replace(settings, k=k, mode=mode) if settings is not None else RetrievalSettings(mode=mode, k=k)
+        overrides = {name: value for name, value in (("k", k), ("mode", mode)) if value is not None}
+        settings = replace(settings or RetrievalSettings(), **overrides)
         return run_search(self, query, settings)
 
     def close(self) -> None:

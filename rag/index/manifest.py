@@ -61,7 +61,15 @@ class Manifest:
         if self.tokenizer != TOKENIZER:
             problems.append(f"BM25 tokenizer is '{self.tokenizer}' in the index but this program uses '{TOKENIZER}'")
         if problems:
+            flags = f" --embedder {embedder}" if embedder else ""
+            if chunking is not None:
+                flags += f" --chunk-size {chunking[0]} --chunk-overlap {chunking[1]}"
             raise IndexMismatchError(
                 f"index {folder} does not match the running settings: " + "; ".join(problems)
-                + f". Rebuild it with `rag index --rebuild --index {folder}"
-                + (f" --embedder {embedder}`" if embedder else "`") + " or choose another folder with --index.")
+                + f". Rebuild it from its own sources with `rag index --rebuild --index {folder}{flags}`"
+                + " or choose another folder with --index.")
+
+    @property
+    def sources(self) -> list[str]:
+        """The files and folders the index was built from (absolute paths), for a rebuild without paths."""
+        return list(self.extra.get("sources", []))

@@ -29,12 +29,14 @@ def load(folder: Path):
     return bm25s.BM25.load(str(folder), mmap=True)
 
 
-def search(retriever, tokens: list[str], k: int) -> tuple[np.ndarray, np.ndarray]:
-    """(scores, rows) of the top k documents with a positive score."""
+def search(retriever, tokens: list[str], k: int, allowed: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """(scores, rows) of the top k documents with a positive score (only `allowed` rows when a mask is given)."""
     ids = retriever.get_tokens_ids(tokens)
     if not ids or k <= 0:
         return np.zeros(0, dtype=np.float32), np.zeros(0, dtype=np.int64)
     scores = retriever.get_scores(ids)
+    if allowed is not None:
+        scores = np.where(allowed, scores, 0)
     k = min(k, len(scores))
     top = np.argpartition(-scores, k - 1)[:k]
     top = top[np.argsort(-scores[top], kind="stable")]

@@ -80,8 +80,15 @@ def chunk_from_row(r: sqlite3.Row) -> Chunk:
                  spans=tuple(tuple(s) for s in json.loads(r["spans"])))
 
 
+def _of_file(name: str) -> tuple[str, tuple[str, str, str]]:
+    """WHERE clause for the texts of one file: `name` itself or `name#key` (a PDF page, a record); uses the index."""
+    return "(source=? OR (source>=? AND source<?))", (name, name + "#", name + "$")  # '$' sorts right after '#'
+
+
 def chunks_of_source(conn: sqlite3.Connection, source: str) -> list[tuple[int, Chunk, str, list[str]]]:
-    rows = conn.execute("SELECT * FROM chunks WHERE source=? ORDER BY row", (source,))
+    """Chunks of one file (all its pages or records), in row order, with their text hash and BM25 tokens."""
+    where, params = _of_file(source)
+    rows = conn.execute(f"SELECT * FROM chunks WHERE {where} ORDER BY row", params)
     return [(r["row"], chunk_from_row(r), r["text_hash"], r["tokens"].split("\t") if r["tokens"] else [])
             for r in rows]
 
@@ -92,7 +99,9 @@ def hash_rows(conn: sqlite3.Connection) -> dict[str, int]:
 
 
 def articles_of_source(conn: sqlite3.Connection, source: str) -> list[dict]:
-    rows = conn.execute("SELECT data FROM articles WHERE source=? ORDER BY position", (source,))
+    """Article payloads of one file, in page order."""
+    where, params = _of_file(source)
+    rows = conn.execute(f"SELECT data FROM articles WHERE {where} ORDER BY position", params)
     return [json.loads(r["data"]) for r in rows]
 
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..index import dense, sparse
+from ..index import dense, published, sparse
 from ..models import Hit
 from ..tokenize import tokenize
 from .dedupe import is_near_duplicate, shingles
@@ -36,14 +36,18 @@ def run_search(index: Index, query: str, settings: RetrievalSettings,
         else:
             # the model releases the GIL: embed the query on another core while BM25 scores in this thread
             pending_vector = _query_pool().submit(embedder.embed_query, query)
+    allowed = published.within(index.published_days, settings.since, settings.until) \
+        if settings.since or settings.until else None
+    if allowed is not None and not allowed.any():
+        return []
     if settings.mode in ("bm25", "hybrid"):
-        scores, rows = sparse.search(index.bm25, tokenize(query), settings.bm25_depth)
+        scores, rows = sparse.search(index.bm25, tokenize(query), settings.bm25_depth, allowed)
         rankings["bm25"] = [int(r) for r in rows]
         side_scores["bm25"] = {int(r): float(s) for r, s in zip(rows, scores)}
     if settings.mode in ("dense", "hybrid"):
         if query_vector is None:
             query_vector = pending_vector.result() if pending_vector else index.embedder.embed_query(query)
-        scores, rows = dense.search(index.dense, query_vector, settings.dense_depth)
+        scores, rows = dense.search(index.dense, query_vector, settings.dense_depth, allowed)
         rankings["dense"] = [int(r) for r in rows]
         side_scores["dense"] = {int(r): float(s) for r, s in zip(rows, scores)}
     if settings.mode == "hybrid":
@@ -51,6 +55,7 @@ def run_search(index: Index, query: str, settings: RetrievalSettings,
     else:
         side = settings.mode
         fused = [(r, side_scores[side][r]) for r in rankings[side]]
+    fused = prefer_question_period(index, query, fused, settings.period_boost)
     wanted = settings.k if not settings.reranker else max(settings.k, settings.rerank_depth)
     candidates = _select(index, fused, settings, wanted)
     if settings.reranker and candidates:
@@ -64,8 +69,29 @@ def run_search(index: Index, query: str, settings: RetrievalSettings,
         hits.append(Hit(rank=rank, chunk_id=chunk.id, article_id=chunk.article_id, title=chunk.title,
                         dateline=chunk.dateline, source=chunk.source, text=chunk.text, score=round(float(score), 6),
                         start=chunk.start, end=chunk.end, spans=chunk.spans, ranks=ranks,
-                        scores={k: round(v, 6) for k, v in scores.items()}))
+                        scores={k: round(v, 6) for k, v in scores.items()},
+                        published=published.from_days(int(index.published_days[row]))))
     return hits
+
+
+def prefer_question_period(index: Index, query: str, fused: list[tuple[int, float]], boost: float
+                           ) -> list[tuple[int, float]]:
+    """Lift hits published in the period the question names (2023年…, 去年3月…), keeping the rest in order."""
+    if boost == 1 or not fused or not index.has_dates:
+        return fused
+    try:
+        from ..dates import question_period
+    except ImportError:
+        return fused
+    from datetime import date
+
+    period = question_period(query, date.today())
+    if period is None:
+        return fused
+    lo, hi = published.to_days(period.start), published.to_days(period.end)
+    days = index.published_days
+    lifted = [(row, score * boost if lo <= days[row] <= hi else score) for row, score in fused]
+    return sorted(lifted, key=lambda item: -item[1])
 
 
 _POOL: ThreadPoolExecutor | None = None

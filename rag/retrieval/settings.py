@@ -33,6 +33,10 @@ class RetrievalSettings:
     max_per_article: int = 0  # 0 means no cap
     reranker: str | None = None
     rerank_depth: int = 20
+    since: str | None = None  # keep only articles published on or after (ISO date)
+    until: str | None = None  # … on or before
+    # A question that names a time (2023年…, 去年3月…) lifts articles published then by this factor.
+    period_boost: float = 1.5
 
     def __post_init__(self) -> None:
         check_mode(self.mode)
@@ -40,3 +44,18 @@ class RetrievalSettings:
             raise RagError(f"k must be at least 1, got {self.k}")
         if self.bm25_weight < 0:
             raise RagError(f"bm25 weight must be 0 or more, got {self.bm25_weight}")
+        for flag, value in (("--since", self.since), ("--until", self.until)):
+            if value is not None and not _is_iso_date(value):
+                raise RagError(f"{flag} must be a date like 2024-03-13, got '{value}'")
+        if self.since and self.until and self.since > self.until:
+            raise RagError(f"--since {self.since} is after --until {self.until}; swap them")
+
+
+def _is_iso_date(value: str) -> bool:
+    from datetime import date
+
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return False
+    return len(value) == 10
