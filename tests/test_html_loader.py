@@ -99,6 +99,7 @@ def assert_article_only(doc, article, titles):
     for para in body_paragraphs(article):
         assert compact(para) in text, para[:40]
     assert doc.meta.title == article.title
+    assert article.title not in doc.text.split("\n")  # the title is metadata, not a line of the text
     leaks = [AD, *COMMENTS, FOOTER, *(t for t in titles if t != article.title and t not in article.body)]
     assert not [x for x in leaks if compact(x) in text]
     assert not set(NAV) & {line.strip() for line in doc.text.split("\n")}  # menu words may occur in a sentence

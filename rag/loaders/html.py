@@ -96,8 +96,8 @@ def extract_article(html: str) -> LoadedDoc:
     title = " ".join((found.title or "").split()) if found is not None else ""
     paragraphs = [" ".join(line.split()) for line in text.split("\n")]
     paragraphs = [p for p in paragraphs if p]
-    if paragraphs and title and paragraphs[0] == title:
-        paragraphs = paragraphs[1:]  # the h1 repeats the title
+    if title and title in paragraphs[:3]:
+        paragraphs.remove(title)  # the h1 repeats the title (below a kicker line, if any)
     body = "\n\n".join(paragraphs)
     if sum(not ch.isspace() for ch in body) < MIN_ARTICLE_CHARS:
         raise LoadError("no article text in this page (only navigation, links or a few words); "
