@@ -63,6 +63,8 @@ HEADS = [  # text heads as they occur in the corpus, and two written the way a n
     ("2023年7月24日，在上海市第十六届人大常委会第四次会议上，上海市审计局局长刘向民受市人", None),
     ("原标题：潍坊亚星化学股份有限公司2023年第五次临时股东大会决议公告本公司董事会", None),
     ("2023-02-30，正文：", None),
+    ("2024年3月13日，星期三\n青岛26条“新政”加快推进新型工业化", "2024-03-13"),
+    ("2024年3月13日（星期三）\n青岛26条“新政”加快推进新型工业化", "2024-03-13"),
 ]
 
 
@@ -122,6 +124,8 @@ def test_date_from_filename(name, expected):
     ("青岛日报 2024年3月13日 星期三 第3版 要闻", "2024-03-13"),
     ("第3版 要闻　　青岛日报　　２０２４年３月１３日　星期三", "2024-03-13"),
     ("QINGDAO DAILY 2020.11.25 第5版", "2020-11-25"),
+    ("人民日报 二〇二四年三月十三日 星期三 农历甲辰年二月初四", "2024-03-13"),
+    ("二〇二三年二月三十日", None),
     ("青岛日报 第3版 要闻", None),
     ("青岛日报 2023年13月5日 星期三 第3版", None),
 ])
@@ -341,6 +345,14 @@ def _period(text: str, published: str) -> tuple[str, str]:
 ])
 def test_annotate_relative(sentence, published, expected):
     assert annotate_relative(sentence, published) == expected
+
+
+def test_annotate_without_yearless_dates():
+    sentence = "7月18日下午，大皖新闻记者联系上孙洪其本人，他说上周已经回家。"
+    assert annotate_relative(sentence, "2023-07-20") == (
+        "7月18日（2023年）下午，大皖新闻记者联系上孙洪其本人，他说上周（2023年7月10日-16日）已经回家。")
+    assert annotate_relative(sentence, "2023-07-20", include_yearless=False) == (
+        "7月18日下午，大皖新闻记者联系上孙洪其本人，他说上周（2023年7月10日-16日）已经回家。")
 
 
 def _without_insertions(annotated: str, inserts) -> str:

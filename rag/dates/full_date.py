@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from rag.dates.calendar import iso_date
-from rag.dates.digits import ascii_digits
+from rag.dates.digits import CHINESE_DIGITS, ascii_digits, small_number
 
 # Matched on ascii_digits(text): full-width digits and separators are ASCII there.
 FULL_DATE_RE = re.compile(
@@ -21,7 +21,12 @@ FULL_DATE_RE = re.compile(
 # A two-digit year is only trusted with a clock time after it (23-07-26 22:00).
 SHORT_YEAR_RE = re.compile(r"(?<![\d.\-/])(?P<y>\d{2})-(?P<m>\d{1,2})-(?P<d>\d{1,2})\s+\d{1,2}:\d{2}")
 TIME_RE = re.compile(r"\s*\d{1,2}:\d{2}(?::\d{2})?")
-WEEKDAY_RE = re.compile(r"\s*(?:星期|周|礼拜)[一二三四五六日天]")
+WEEKDAY_RE = re.compile(r"[\s，,]*[（(]?(?:星期|周|礼拜)[一二三四五六日天][）)]?")
+# Mastheads often print the date in Chinese numerals: 二〇二四年三月十三日.
+CHINESE_DATE_RE = re.compile(
+    r"(?P<y>[〇零一二三四五六七八九]{4})年(?P<m>十[一二]?|[一二三四五六七八九])月"
+    r"(?P<d>[二三]?十[一二三四五六七八九]?|[一二三四五六七八九])[日号]"
+)
 
 
 @dataclass(frozen=True)
@@ -41,6 +46,11 @@ def find_full_dates(text: str, short_year: bool = False) -> Iterator[FoundDate]:
         month = m.group("m1") or m.group("m2") or m.group("m3")
         day = m.group("d1") or m.group("d2") or m.group("d3")
         iso = iso_date(int(m.group("y")), int(month), int(day))
+        if iso:
+            found.append(FoundDate(m.start(), _extend(norm, m.end()), iso))
+    for m in CHINESE_DATE_RE.finditer(norm):
+        year = int("".join(str(CHINESE_DIGITS[c]) for c in m.group("y")))
+        iso = iso_date(year, small_number(m.group("m")) or 0, small_number(m.group("d")) or 0)
         if iso:
             found.append(FoundDate(m.start(), _extend(norm, m.end()), iso))
     if short_year:
