@@ -6,8 +6,8 @@ python -m eval.fit_abstention --set eval/qa/seeds.jsonl=.rag-index [--set eval/q
 Each question is answered through the real pipeline (`rag.answer.pipeline.ask`, follow-up history from the
 row's `previous` question, the model's own abstention switched off); the label is 1 when the answer is correct,
 0 when it is wrong or the question is unanswerable. A logistic regression on the signals the answerer reports
-(rag.answer.abstention.FEATURES) is fitted, and the threshold that maximises balanced accuracy (abstaining on
-unanswerable questions, answering answerable ones correctly) is kept. Rows of news sets are used only when
+(rag.answer.abstention.FEATURES) is fitted, and the threshold that maximises overall accuracy (correct answers plus
+abstentions on unanswerable questions) is kept. Rows of news sets are used only when
 their "split" is "dev"; rows without a split (the seeds) are all used.
 """
 
@@ -84,14 +84,12 @@ def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 0.01, steps: int = 40
 
 
 def choose_threshold(p: np.ndarray, answerable: np.ndarray, correct: np.ndarray) -> tuple[float, float]:
-    """The probability cut-off maximising the mean of abstention on unanswerable and correct answering."""
+    """The probability cut-off maximising overall accuracy (correct answers + abstentions on unanswerable)."""
     best = (0.5, -1.0)
     for t in np.unique(np.round(p, 4)):
         answer = p >= t
         unans = (~answerable)
-        abst = (~answer[unans]).mean() if unans.any() else 1.0
-        right = (answer[answerable] & correct[answerable]).mean() if answerable.any() else 1.0
-        score = (abst + right) / 2
+        score = ((~answer[unans]).sum() + (answer[answerable] & correct[answerable]).sum()) / len(p)
         if score > best[1] + 1e-9:
             best = (float(t), float(score))
     lower = p[p < best[0]]
@@ -122,7 +120,7 @@ def main(argv=None) -> int:
     model = {"features": list(FEATURES), "weights": {f: round(float(v), 4) for f, v in zip(FEATURES, w)},
              "bias": round(float(b), 4), "threshold": round(threshold, 4),
              "fitted_on": f"{len(usable)} dev questions of {', '.join(s.split('=')[0] for s in args.set)} "
-                          f"({args.mode}); balanced accuracy {score:.3f}; python -m eval.fit_abstention"}
+                          f"({args.mode}); accuracy {score:.3f} on the questions it decides; python -m eval.fit_abstention"}
     print(json.dumps(model, ensure_ascii=False, indent=2))
     summarise(records, {r["id"]: float(pi) for r, pi in zip(usable, p)}, threshold)
     if args.write:

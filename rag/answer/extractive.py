@@ -103,7 +103,10 @@ def score_sentences(question: str, hits: list[Hit], settings: ExtractiveSettings
     titles = {i: set(tokenize(h.title)) for i, h in enumerate(hits)}
     for i, c in enumerate(cands):
         # words of the title and of the sentence before count half: 其中，出口730.5亿元 follows its subject
-        context = titles[c.hit_index] | (cands[i - 1].tokens if i and cands[i - 1].hit_index == c.hit_index else set())
+        context = set(titles[c.hit_index])
+        for back in (1, 2):
+            if i >= back and cands[i - back].hit_index == c.hit_index:
+                context |= cands[i - back].tokens
         matched = sum(w for t, w in weight.items() if t in c.tokens)
         in_context = sum(0.5 * w for t, w in weight.items() if t not in c.tokens and t in context)
         lexical = min(1.0, (matched + in_context) / total)

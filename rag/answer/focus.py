@@ -79,7 +79,7 @@ def _owner(question: str, title: str, pos: int) -> str:
     if not before and question[:pos].endswith("的"):  # 青岛的市长
         before = re.split(r"[，,。？?！!：:、“”\s]|的", question[: pos - 1])[-1]
     before = re.sub(r"^(?:在|由|请问|那么|那|其中|现任|目前|现在|当时)", "", before)
-    return before.removeprefix("副").strip()
+    return re.sub(r"(?:常务)?副$", "", before.removeprefix("副")).strip()
 
 
 @lru_cache(maxsize=512)

@@ -83,23 +83,21 @@ def person_values(sentence: str) -> list[Value]:
     return out
 
 
+TITLED_RE = re.compile("(" + "|".join(sorted(TITLES, key=len, reverse=True)) + ")"
+                       r"([\u4e00-\u9fff·]{2,4}?)(?=表示|介绍|说|指出|认为|称|强调|告诉|坦言|透露|出席|主持|会见|汇报|发言|"
+                       r"一行|等|在|向|对|与|和|同|带领|率|[，,。、；;：:\s（()“”]|$)")
+CHAIN_MARKS = "，,；;。！？!?：:“”（(\n "
+
+
 def titled_people(sentence: str) -> list[tuple[str, Value, str, bool]]:
     """(title, name, the chain of posts before it, deputy?) for 胶州市委副书记、市长于冬泉 and the like."""
-    tokens = _tokens(sentence)
     out = []
-    for i, (word, flag, pos) in enumerate(tokens[:-1]):
-        title = next((t for t in TITLES if word.endswith(t)), "")
-        if not title:
-            continue
-        name, nflag, npos = tokens[i + 1]
-        if nflag != "nr" or not 2 <= len(name) <= 4:
-            continue
-        end = pos + len(word)
-        cut = max(sentence.rfind(m, 0, pos) for m in "，,；;。！？!?：:“”（(\n ")
-        chain = sentence[cut + 1:end]
-        before_title = sentence[max(0, end - len(title) - 3):end - len(title)]
-        deputy = before_title.endswith(("副", "常务副")) or word.startswith("副")
-        out.append((title, Value(name, npos, npos + len(name)), chain, deputy))
+    for m in TITLED_RE.finditer(sentence):
+        title, name = m.group(1), m.group(2)
+        cut = max(sentence.rfind(c, 0, m.start()) for c in CHAIN_MARKS)
+        chain = sentence[max(cut + 1, m.end(1) - 20):m.end(1)]  # the posts just before the name
+        deputy = sentence[max(0, m.start() - 3):m.start()].endswith(("副", "常务副"))
+        out.append((title, Value(name, m.start(2), m.end(2)), chain, deputy))
     return out
 
 

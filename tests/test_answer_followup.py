@@ -1,0 +1,84 @@
+"""Follow-ups rewritten from earlier turns: rules, the history file, `rag ask --history`, the chat's turns."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from rag.answer.condense import load_history, standalone_question
+from rag.answer.followup import Turn, is_follow_up, rewrite_follow_up
+from rag.answer.pipeline import ask
+from rag.errors import RagError
+
+TOTAL = "前两个月青岛外贸进出口多少？"
+
+
+@pytest.mark.parametrize("follow_up,expected", [
+    ("其中出口多少？", "前两个月青岛外贸出口多少？"),
+    ("出口呢？", "前两个月青岛外贸出口多少？"),
+    ("那去年呢？", "去年前两个月青岛外贸进出口多少？"),
+])
+def test_rules_rewrite_follow_ups(follow_up, expected):
+    assert rewrite_follow_up(follow_up, [Turn(TOTAL, "1258亿元[1]。")]) == expected
+
+
+def test_pronoun_takes_the_last_answer():
+    turns = [Turn("报道青岛影视推介会的记者是谁？", "米荆玉[1]。\n“□青岛日报/观海新闻记者 米荆玉”[1]")]
+    assert rewrite_follow_up("他还报道了什么？", turns) == "米荆玉还报道了什么？"
+
+
+def test_standalone_questions_are_left_alone():
+    assert not is_follow_up("青岛影视推介会在香港的哪个场馆举办？")
+    assert standalone_question("青岛影视推介会在香港的哪个场馆举办？", [Turn(TOTAL)]) == "青岛影视推介会在香港的哪个场馆举办？"
+    assert standalone_question("其中出口多少？", []) == "其中出口多少？"
+
+
+def test_history_file_formats(tmp_path):
+    as_json = tmp_path / "h.json"
+    as_json.write_text(json.dumps([{"question": TOTAL, "answer": "1258亿元[1]。"}], ensure_ascii=False), "utf-8")
+    as_lines = tmp_path / "h.txt"
+    as_lines.write_text(TOTAL + "\n\n", "utf-8")
+    assert load_history(as_json) == [Turn(TOTAL, "1258亿元[1]。")]
+    assert load_history(as_lines) == [Turn(TOTAL)]
+    broken = tmp_path / "bad.json"
+    broken.write_text("[{\"q\": 1}]", "utf-8")
+    with pytest.raises(RagError, match="question"):
+        load_history(broken)
+
+
+def test_follow_up_gives_export_figure_and_keeps_the_rewrite(seed_index):
+    first = ask(seed_index, TOTAL)
+    answer = ask(seed_index, "其中出口多少？", history=[{"question": TOTAL, "answer": first.text}])
+    assert answer.question == "其中出口多少？"
+    assert answer.rewritten_question == "前两个月青岛外贸出口多少？"
+    assert answer.short_answer == "730.5亿元"
+    assert ask(seed_index, TOTAL).rewritten_question == ""
+
+
+def test_chat_turns_read_back_the_rewrite():
+    from ui.chat import earlier_turns
+
+    history = [{"role": "user", "content": TOTAL}, {"role": "assistant", "content": "**1258亿元**[1]。"},
+               {"role": "user", "content": "其中出口多少？"},
+               {"role": "assistant", "content": "*理解为：前两个月青岛外贸出口多少？*\n\n**730.5亿元**[1]。"}]
+    turns = earlier_turns(history)
+    assert turns[0] == {"question": TOTAL, "answer": "1258亿元[1]。"}
+    assert turns[1]["question"] == "前两个月青岛外贸出口多少？" and turns[1]["answer"].strip() == "730.5亿元[1]。"
+
+
+@pytest.mark.slow
+def test_cli_history_shows_and_keeps_the_rewrite(seed_index, tmp_path):
+    history = tmp_path / "history.txt"
+    history.write_text(TOTAL + "\n", "utf-8")
+    index_dir = str(seed_index.folder)
+    human = subprocess.run([sys.executable, "-m", "rag", "ask", "其中出口多少？", "--history", str(history),
+                            "--index", index_dir], capture_output=True, text=True, timeout=300)
+    assert human.returncode == 0, human.stderr
+    assert "理解为：前两个月青岛外贸出口多少？" in human.stdout and "730.5亿元" in human.stdout
+    as_json = subprocess.run([sys.executable, "-m", "rag", "ask", "其中出口多少？", "--history", str(history),
+                              "--json", "--index", index_dir], capture_output=True, text=True, timeout=300)
+    data = json.loads(as_json.stdout)
+    assert data["rewritten_question"] == "前两个月青岛外贸出口多少？" and data["short_answer"] == "730.5亿元"
