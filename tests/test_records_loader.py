@@ -53,17 +53,17 @@ def test_broken_lines_are_reported_by_number_and_the_rest_loaded():
     lines = [json.dumps(GOOD[0], ensure_ascii=False), '{"text": "未闭合', "", "[1, 2]",
              json.dumps({"title": "无正文"}), json.dumps({"text": "   "}), json.dumps(GOOD[1], ensure_ascii=False),
              json.dumps({"text": "日期不对", "published": "明天"}, ensure_ascii=False),
-             json.dumps({"id": "a1", "text": "重复的编号"}, ensure_ascii=False)]
+             json.dumps({"id": "a1", "text": "重复的编号"}, ensure_ascii=False), '{"text": 42}']
     data = "\n".join(lines).encode("utf-8") + b"\n" + b'{"text": "\xff\xfe bad bytes"}\n'
     docs = LOADER.load(Path("dump.jsonl"), data)
-    assert [d.key for d in docs] == ["a1", "2", "line 8", "line 9", "line 10"]
+    assert [d.key for d in docs] == ["a1", "2", "line 8", "line 9", "line 11"]
     warnings = docs[0].warnings
     assert [w.split(":")[0] for w in warnings] == ["line 2", "line 4", "line 5", "line 6", "line 8", "line 9",
-                                                    "line 10"]
+                                                    "line 10", "line 11"]
     assert "not valid JSON" in warnings[0] and "not an object" in warnings[1]
     assert "no text field" in warnings[2] and "empty text field" in warnings[3]
     assert "not understood" in warnings[4] and "already used on line 1" in warnings[5]
-    assert "not utf-8" in warnings[6]
+    assert "holds a int" in warnings[6] and "not utf-8" in warnings[7]
     assert docs[2].meta.published is None
 
 

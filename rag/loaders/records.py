@@ -329,8 +329,12 @@ def _record_doc(record: dict, line: int, fields: RecordFields, report: BadRecord
     if isinstance(text, list) and all(isinstance(p, str) for p in text):
         text = "\n\n".join(text)
     if not isinstance(text, str) or not text.strip():
-        what = "an empty" if found else "no"
-        report.add(line, f"{what} text field ({'/'.join(fields.text)}), skipped")
+        if found is None:
+            report.add(line, f"no text field ({'/'.join(fields.text)}), skipped")
+        elif isinstance(text, str):
+            report.add(line, f"an empty text field ({found[0]}), skipped")
+        else:
+            report.add(line, f"text field {found[0]!r} holds a {type(text).__name__}, not text, skipped")
         return None
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     extra: dict = {}
