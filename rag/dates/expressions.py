@@ -15,7 +15,7 @@ NOT_PREVIOUS = r"(?<![提之此以当目期日年到满比与较的起])"
 NOT_A_QUARTER_NAME = r"(?<![前上下每续期个这本该同近])"
 # Words that end in 前/明/光 and run into 天/日 (目前天气, 探明天然气, 光明日报) are not 前天/明天/明日.
 DAY_WORD_GUARD = r"(?<![目当提此以之日事空眼面跟门生先从向超年月会节赛战考光探文说表证声透黎至])"
-DAY_WORD_AFTER_GUARD = r"(?!津|头条|报|然|气|空|下|地|文|际|线|之星)"
+DAY_WORD_AFTER_GUARD = r"(?!津|头条|报|然|气|空|文|际|线|之星)"
 
 YEAR_WORDS = {"今年": 0, "本年": 0, "去年": -1, "上年": -1, "前年": -2, "明年": 1, "后年": 2}
 MONTH_WORDS = {"本月": 0, "这个月": 0, "上月": -1, "上个月": -1, "下月": 1, "下个月": 1}
@@ -66,7 +66,7 @@ EXPRESSION_RE = re.compile(
     rf"|(?P<week_word>{_words(WEEK_WORDS)})(?P<weekday>[一二三四五六日]|天(?!气))?"
     # 前天津市长 is a former mayor of Tianjin; 今日头条 is an app.
     rf"|{DAY_WORD_GUARD}(?P<day_word>{_words(DAY_WORDS)}){DAY_WORD_AFTER_GUARD}"
-    # A bare day (11日下午) is a day of the current or last month, the newsroom's usual shorthand.
-    rf"|(?<![\d\-/.（(第每号月至到~])(?P<bare_day>\d{{1,2}})日(?={BARE_DAY_NEXT})"
+    # A bare day (11日下午, 将于29日) is a day of a month next to the reference: the newsroom's usual shorthand.
+    rf"|(?<![\d\-/.（(第每号月至到~])(?P<bare_day>(?<=于)\d{{1,2}}(?=日)|\d{{1,2}}(?=日(?:{BARE_DAY_NEXT})))日"
     rf"|(?P<vague>{_words(VAGUE_WORDS)})"
 )

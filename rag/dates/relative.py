@@ -84,7 +84,7 @@ def _resolve(m: re.Match, text: str, ref: date, prefer_past: bool, context: Peri
         day = ref + timedelta(days=DAY_WORDS[g["day_word"]])
         span = period_between(day, day)
     elif g["bare_day"]:
-        day = _recent_day(int(g["bare_day"]), ref)
+        day = _nearest_day(int(g["bare_day"]), ref)
         if day is None:
             return None
         span = period_between(day, day)
@@ -163,12 +163,13 @@ def _year_for(month: int, ref: date, prefer_past: bool) -> int:
     return year
 
 
-def _recent_day(day: int, ref: date) -> date | None:
-    """Day `day` of the reference month, or of the month before when that day is still to come."""
-    if day <= ref.day:
-        return make_date(ref.year, ref.month, day)
-    y, mo = add_months(ref.year, ref.month, -1)
-    return make_date(y, mo, day)
-
-
-
+def _nearest_day(day: int, ref: date) -> date | None:
+    """Day `day` of the reference month or of the month before or after, whichever is nearest
+    (31日 in an August 1 article is July 31; 将于29日 in a July 26 article is July 29)."""
+    candidates = []
+    for delta in (-1, 0, 1):
+        y, mo = add_months(ref.year, ref.month, delta)
+        found = make_date(y, mo, day)
+        if found:
+            candidates.append(found)
+    return min(candidates, key=lambda d: (abs((d - ref).days), d > ref)) if candidates else None
