@@ -18,6 +18,7 @@ _WEEKDAY_RE = re.compile(r"(?:星期|周)[一二三四五六日天]")
 _EDITOR_RE = re.compile(r"(?:责任编辑|责编|美术编辑|美编|校对|审读|审校|版式|编辑|组版|终审)[:：]?")
 _PAPER_RE = re.compile(rf"[{_CJK}]{{1,8}}(?:日报|晚报|晨报|早报|时报|商报|周报|导报|青年报|法治报|经济报)")
 _FOLIO_RE = re.compile(r"^\s*(?:[A-Z]?\d{1,3}|-\s*\d{1,3}\s*-)\s*$")
+_SECTION_RE = re.compile(rf"[{_CJK}]{{2,4}}")  # a section name printed apart from the masthead: 要闻
 _MARKERS = (_DATE_RE, _PAGE_RE, _WEEKDAY_RE, _EDITOR_RE)
 
 
@@ -56,7 +57,8 @@ def split_running_text(text: str) -> tuple[str, DocMeta]:
     paragraphs = [p for p in re.split(r"\n\s*\n", text) if p.strip()]
     head: list[str] = []
     foot: list[str] = []
-    while paragraphs and len(paragraphs[0]) <= 60 and is_running_line(paragraphs[0]) and len(head) < 6:
+    while paragraphs and len(head) < 6 and len(paragraphs[0]) <= 60 and (
+            is_running_line(paragraphs[0]) or (head and _SECTION_RE.fullmatch(paragraphs[0].strip()))):
         head.append(paragraphs.pop(0))
     while paragraphs and len(paragraphs[-1]) <= 60 and len(foot) < 4 and (
             is_running_line(paragraphs[-1]) or _FOLIO_RE.match(paragraphs[-1])):

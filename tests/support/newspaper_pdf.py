@@ -188,7 +188,7 @@ def _bands(blocks: list[Block], columns: int) -> list[list[tuple[Block, int]]]:
     return bands
 
 
-def _article_html(block: Block, columns: int) -> str:
+def _article_html(block: Block, columns: int, paint: int = 0) -> str:
     esc = html.escape
     head = "".join(f'<div class="{kind}">{esc(text)}</div>' for kind, text in block.header)
     body = []
@@ -197,7 +197,8 @@ def _article_html(block: Block, columns: int) -> str:
             body.append('<div class="photo"></div>')
         body.append(f'<p class="{kind}">{esc(text)}</p>')
     header = f'<header class="head">{head}</header>' if head else ""
-    return (f'<article style="flex:{columns}">{header}'
+    z = f";position:relative;z-index:{paint}" if paint else ""
+    return (f'<article style="flex:{columns}{z}">{header}'
             f'<div class="body" style="column-count:{columns}">{"".join(body)}</div></article>')
 
 
@@ -260,15 +261,26 @@ PAGINATE_JS = """
 
 
 def page_html(seed: Path, *, columns: int = 4, paper: str = "青岛日报", date: dt.date = dt.date(2024, 3, 13),
-              page_no: int = 3, section: str = "要闻") -> str:
-    """The HTML of the printed page(s) for one seed."""
+              page_no: int = 3, section: str = "要闻", stream_order: str = "page") -> str:
+    """The HTML of the printed page(s) for one seed.
+
+    `stream_order="reversed"` paints the page bottom-up (later bands and right-hand articles first,
+    masthead last) through z-index, so the PDF's text stream no longer follows the reading order, as
+    in PDFs from page-layout programs; the printed page looks the same.
+    """
     if columns not in (3, 4):
         raise ValueError("columns must be 3 or 4")
+    if stream_order not in ("page", "reversed"):
+        raise ValueError("stream_order must be 'page' or 'reversed'")
     bands = _bands(article_blocks(seed), columns)
+    reverse = stream_order == "reversed"
     bands_html = "".join(
-        '<div class="band">' + "".join(_article_html(b, c) for b, c in band) + "</div>" for band in bands)
+        (f'<div class="band" style="position:relative;z-index:{len(bands) - k}">' if reverse else '<div class="band">')
+        + "".join(_article_html(b, c, paint=len(band) - j if reverse else 0) for j, (b, c) in enumerate(band))
+        + "</div>" for k, band in enumerate(bands))
     date_text = f"{date.year}年{date.month}月{date.day}日 星期{WEEKDAYS[date.weekday()]}"
-    sheet = (f'<div class="sheet"><div class="masthead"><span class="paper">{html.escape(paper)}</span>'
+    masthead_paint = ' style="position:relative;z-index:100000"' if reverse else ""
+    sheet = (f'<div class="sheet"><div class="masthead"{masthead_paint}><span class="paper">{html.escape(paper)}</span>'
              f'<span class="date">{date_text}</span><span class="pageno"></span>'
              f'<span class="section">{html.escape(section)}</span></div>'
              f'<div class="content"></div>'
@@ -295,9 +307,11 @@ def print_html_to_pdf(page: str, out: Path, timeout: float = 120) -> Path:
 
 
 def make_newspaper_pdf(seed: Path, out: Path, *, columns: int = 4, paper: str = "青岛日报",
-                       date: dt.date = dt.date(2024, 3, 13), page_no: int = 3, section: str = "要闻") -> Path:
+                       date: dt.date = dt.date(2024, 3, 13), page_no: int = 3, section: str = "要闻",
+                       stream_order: str = "page") -> Path:
     """Print the seed page as a newspaper PDF (one or more sheets, 第{page_no}版 onwards); returns `out`."""
-    page = page_html(Path(seed), columns=columns, paper=paper, date=date, page_no=page_no, section=section)
+    page = page_html(Path(seed), columns=columns, paper=paper, date=date, page_no=page_no, section=section,
+                     stream_order=stream_order)
     return print_html_to_pdf(page, out)
 
 
