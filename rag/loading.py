@@ -103,14 +103,18 @@ def load_file(path: Path, name: str | None = None) -> SourceText:
                       sha256=hashlib.sha256(data).hexdigest())
 
 
-def load_texts(path: Path, name: str | None = None, progress: PageProgress | None = None
-               ) -> tuple[list[SourceText], list[str]]:
-    """Read any supported file into its texts (a page, PDF pages, records …) and the warnings about skipped parts."""
+def load_texts(path: Path, name: str | None = None, progress: PageProgress | None = None,
+               record_fields=None) -> tuple[list[SourceText], list[str]]:
+    """Read any supported file into its texts (a page, PDF pages, records …) and the warnings about skipped parts.
+
+    `record_fields` (rag.loaders.records.RecordFields) names the fields of JSONL/CSV dumps when not the usual ones."""
     from .loaders.registry import loader_for
 
     data = _read_checked(path)
     name = name or path.name
     loader = loader_for(path, data[:4096])
+    if record_fields is not None and hasattr(loader, "with_fields"):
+        loader = loader.with_fields(record_fields)
     try:
         docs = loader.load(path, data, progress)
     except LoadError:

@@ -128,3 +128,15 @@ def test_cli_filters_and_rebuild_from_recorded_sources(tmp_path):
     assert refused.returncode == 2 and "rag index --rebuild --index idx" in refused.stderr
     again = _rag("index", "--rebuild", "--index", "idx", "--quiet", cwd=tmp_path)
     assert "2 files, 5 articles" in again.stdout, again.stdout + again.stderr
+
+
+def test_dump_with_other_field_names_by_flags(tmp_path):
+    dump = tmp_path / "export.jsonl"
+    dump.write_text(json.dumps({"uid": "x1", "正文": "青岛啤酒节在西海岸开幕，首日游客超过十万人次。", "标题": "啤酒节开幕",
+                                "日期": "2024年8月3日"}, ensure_ascii=False) + "\n", encoding="utf-8")
+    built = _rag("index", str(dump), "--index", "idx", "--quiet", "--text-field", "正文", "--title-field", "标题",
+                 "--date-field", "日期", "--id-field", "uid", cwd=tmp_path)
+    assert built.returncode == 0, built.stderr
+    hits = json.loads(_rag("search", "啤酒节", "--index", "idx", "--json", cwd=tmp_path).stdout)
+    assert hits[0]["source"] == "export.jsonl#x1" and hits[0]["title"] == "啤酒节开幕"
+    assert hits[0]["published"] == "2024-08-03"

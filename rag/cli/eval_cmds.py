@@ -36,13 +36,16 @@ def register(sub) -> None:
     p.add_argument("--out", type=Path, help="output folder (default eval/out/<timestamp>)")
     p.add_argument("--json", action="store_true", help="print metrics.json to stdout")
     p.add_argument("--limit", type=int, help="only the first N questions")
-    p.add_argument("--distractors", type=Path, help="also evaluate on the seeds + N articles of this JSONL[.xz] corpus")
+    p.add_argument("--distractors", type=Path,
+                   help="also evaluate on the index's own sources + N other articles of this JSONL[.xz] corpus")
     p.add_argument("--n", type=int, help="number of distractor articles (default 1000)")
     p.add_argument("--min-overlap", type=float, default=0.6,
                    help="share of the evidence a passage must cover to count as relevant (default 0.6)")
     p.add_argument("--abstain-threshold", type=float, default=None,
                    help="the extractive answerer's threshold for this run (calibration is reported regardless)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--corpus-name", default=None,
+                   help="name of the evaluated index in the report (default: the QA file's name, e.g. seeds)")
     add_date_options(p)
     add_index_option(p)
     add_llm_options(p)
@@ -110,16 +113,19 @@ def run_eval(args: argparse.Namespace) -> int:
     started, t0 = datetime.now().isoformat(timespec="seconds"), time.perf_counter()
 
     index = open_or_build(args.index or default_index_dir(), args.embedder, progress=not args.quiet)
-    indexes = [("seeds", index)]
+    label = args.corpus_name or args.qa_file.stem
+    indexes = [(label, index)]
     if args.distractors is not None:
         from ..evaluation.distractors import distractor_index
         from ..index import Index
 
         n = args.n if args.n is not None else 1000
-        folder, skipped = distractor_index(args.distractors, n, index.manifest.embedder, default_seeds(),
-                                           progress=not args.quiet)
-        indexes.append((f"seeds+{n}", Index.open(folder)))
-        notes.append(f"distractor index `{folder}`: the seeds of {default_seeds()} plus {n} articles of "
+        base = [Path(p) for p in index.manifest.sources] or [default_seeds()]
+        asked_about = frozenset(Path(s.split("#")[0]).stem for r in rows for s in r.sources)
+        folder, skipped = distractor_index(args.distractors, n, index.manifest.embedder, base,
+                                           progress=not args.quiet, exclude=asked_about)
+        indexes.append((f"{label}+{n}", Index.open(folder)))
+        notes.append(f"distractor index `{folder}`: {', '.join(map(str, base))} plus {n} other articles of "
                      f"`{args.distractors}` sampled with a fixed seed" + (f"; {len(skipped)} files skipped" if skipped else ""))
     runs = []
     for corpus, idx in indexes:

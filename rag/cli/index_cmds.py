@@ -60,6 +60,10 @@ def register(sub) -> None:
     p.add_argument("--dense", default="auto",
                    help=f"{', '.join(DENSE_KINDS)} (default auto: exact flat below {AUTO_HNSW_FROM} chunks, HNSW above)")
     p.add_argument("--rebuild", action="store_true", help="start over from these paths (vectors are still reused)")
+    for field, names in (("text", "text,content,body"), ("title", "title"), ("date", "published,date"),
+                         ("url", "url"), ("id", "id")):
+        p.add_argument(f"--{field}-field", default=None, metavar="NAMES",
+                       help=f"JSONL/CSV dumps: field(s) holding the {field}, first present wins (default {names})")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=run_index)
 
@@ -74,7 +78,7 @@ def register(sub) -> None:
 
 def run_index(args: argparse.Namespace) -> int:
     settings = IndexSettings(embedder=args.embedder or default_embedder(), chunking=chunk_settings(args),
-                             dense_kind=args.dense)
+                             dense_kind=args.dense, record_fields=_record_fields(args))
     index_dir = args.index or default_index_dir()
     report = build_index(index_dir, args.paths or _recorded_sources(index_dir) or [default_seeds()], settings,
                          rebuild=args.rebuild, progress=not args.quiet)
@@ -83,6 +87,19 @@ def run_index(args: argparse.Namespace) -> int:
     stages = ", ".join(f"{k} {v:.2f}s" for k, v in report.stage_seconds.items())
     print(f"stages: {stages}")
     return code
+
+
+def _record_fields(args: argparse.Namespace):
+    """RecordFields from --text-field etc., None when none was given."""
+    flags = {f"{name}_field": getattr(args, f"{name}_field") for name in ("text", "title", "date", "url", "id")}
+    if not any(flags.values()):
+        return None
+    from ..loaders.records import record_fields_from_flags
+
+    try:
+        return record_fields_from_flags(**flags)
+    except ValueError as exc:
+        raise RagError(str(exc)) from None
 
 
 def _recorded_sources(index_dir: Path) -> list[Path]:

@@ -34,8 +34,10 @@ def _open(path: Path):
     return lzma.open(path, "rt", encoding="utf-8") if path.suffix == ".xz" else open(path, encoding="utf-8")
 
 
-def sample_articles(path: Path, n: int, seed: int = SAMPLE_SEED) -> list[tuple[str, str]]:
-    """(id, text) of n articles drawn with a fixed seed, in corpus order; lines without text are ignored."""
+def sample_articles(path: Path, n: int, seed: int = SAMPLE_SEED, exclude: frozenset[str] = frozenset()
+                    ) -> list[tuple[str, str]]:
+    """(id, text) of n articles drawn with a fixed seed, in corpus order; lines without text and the
+    `exclude`d ids (the articles the questions are about) are left out."""
     articles = []
     with _open(path) as fh:
         for number, line in enumerate(fh, start=1):
@@ -46,12 +48,27 @@ def sample_articles(path: Path, n: int, seed: int = SAMPLE_SEED) -> list[tuple[s
             except json.JSONDecodeError:
                 continue
             text = data.get("text") if isinstance(data, dict) else None
-            if isinstance(text, str) and text.strip():
-                articles.append((str(data.get("id") or number), text))
+            article_id = str(data.get("id") or number) if isinstance(data, dict) else str(number)
+            if isinstance(text, str) and text.strip() and article_id not in exclude:
+                articles.append((article_id, text))
     if n > len(articles):
         raise RagError(f"--n {n} is more than the {len(articles)} articles in {path}")
     chosen = sorted(random.Random(seed).sample(range(len(articles)), n))
     return [articles[i] for i in chosen]
+
+
+def corpus_ids(path: Path) -> frozenset[str]:
+    """The ids of the corpus's articles."""
+    ids = set()
+    with _open(path) as fh:
+        for line in fh:
+            try:
+                data = json.loads(line)
+            except json.JSONDecodeError:
+                continue
+            if isinstance(data, dict) and data.get("id") is not None:
+                ids.add(str(data["id"]))
+    return frozenset(ids)
 
 
 def write_articles(folder: Path, articles: list[tuple[str, str]]) -> None:
@@ -66,9 +83,12 @@ def write_articles(folder: Path, articles: list[tuple[str, str]]) -> None:
     done.write_text(f"{len(articles)}\n", encoding="utf-8")
 
 
-def distractor_index(corpus: Path, n: int, embedder: str, seeds: Path, progress: bool = True,
-                     root: Path | None = None) -> tuple[Path, list[str]]:
-    """Build or update (cached by N, embedder, corpus hash) the seeds + N articles index: (folder, problems)."""
+def distractor_index(corpus: Path, n: int, embedder: str, base: list[Path], progress: bool = True,
+                     root: Path | None = None, exclude: frozenset[str] = frozenset()) -> tuple[Path, list[str]]:
+    """Build or update (cached by N, embedder, corpus hash, base sources) the base + N articles index.
+
+    `base` are the files and folders of the index under evaluation; `exclude` holds corpus ids never to draw
+    (the articles the questions are about, so none is indexed twice). Returns (folder, problems)."""
     from ..index import IndexSettings, build_index
 
     corpus = Path(corpus)
@@ -80,10 +100,16 @@ def distractor_index(corpus: Path, n: int, embedder: str, seeds: Path, progress:
         raise RagError("--n must be at least 1")
     root = root or cache_root()
     digest = corpus_digest(corpus)
+    exclude = frozenset(exclude) & corpus_ids(corpus) if exclude else frozenset()
     slug = re.sub(r"[^0-9A-Za-z._-]+", "_", embedder).strip("_")
-    articles_dir = root / f"distractor-articles-{n}-{digest}"
-    index_dir = root / f"distractor-index-{n}-{slug}-{digest}"
+    bases = sorted(str(Path(p).resolve()) for p in base)
+    # the seeds alone keep the cache names of earlier runs; any other base or exclusion gets its own key
+    tag = "" if len(bases) == 1 and Path(bases[0]).name == "seeds" and not exclude else \
+        "-" + hashlib.sha1("\n".join(bases + sorted(exclude)).encode()).hexdigest()[:8]
+    articles_dir = root / f"distractor-articles-{n}-{digest}{tag if exclude else ''}"
+    index_dir = root / f"distractor-index-{n}-{slug}-{digest}{tag}"
     if not (articles_dir / ".complete").exists():
-        write_articles(articles_dir, sample_articles(corpus, n))
-    report = build_index(index_dir, [Path(seeds), articles_dir], IndexSettings(embedder=embedder), progress=progress)
+        write_articles(articles_dir, sample_articles(corpus, n, exclude=exclude))
+    report = build_index(index_dir, [Path(b) for b in bases] + [articles_dir], IndexSettings(embedder=embedder),
+                         progress=progress)
     return index_dir, [str(p) for p in report.problems]

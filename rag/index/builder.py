@@ -38,6 +38,7 @@ class IndexSettings:
     embedder: str = "e5"
     chunking: ChunkSettings = field(default_factory=ChunkSettings)
     dense_kind: str = "auto"
+    record_fields: object | None = None  # rag.loaders.records.RecordFields for dumps with other field names
 
 
 @dataclass(frozen=True)
@@ -194,7 +195,7 @@ def _build(index_dir: Path, paths: list[Path], settings: IndexSettings, embedder
             unchanged.append(name)
             continue
         try:
-            sources, warnings = load_texts(path, name, progress)
+            sources, warnings = load_texts(path, name, progress, settings.record_fields)
             problems.extend(LoadProblem(path, w) for w in warnings)  # bad records: named, the rest indexed
             source = sources[0]
             seg_t = time.perf_counter()
