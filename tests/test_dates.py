@@ -433,3 +433,8 @@ def test_question_prefers_the_past():
     assert question_period("3月青岛外贸进出口多少？", "2027-01-10").start == "2026-03-01"
     assert question_period("3月青岛外贸进出口多少？", "2026-11-23").start == "2026-03-01"
     assert question_period("去年同期青岛外贸", "2027-01-10").start == "2026-01-01"
+    assert question_period("下半年青岛外贸增长多少？", "2027-03-10").start == "2026-07-01"
+    assert question_period("12日上午青岛召开了什么会议？", "2026-11-10").start == "2026-10-12"
+    # in an article the same words keep their plain reading
+    assert _period("下半年将继续推进", "2027-03-10") == ("2027-07-01", "2027-12-31")
+    assert _period("将于12日召开", "2026-11-10") == ("2026-11-12", "2026-11-12")

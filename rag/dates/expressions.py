@@ -17,6 +17,8 @@ NOT_A_QUARTER_NAME = r"(?<![前上下每续期个这本该同近])"
 DAY_WORD_GUARD = r"(?<![目当提此以之日事空眼面跟门生先从向超年月会节赛战考光探文说表证声透黎至])"
 DAY_WORD_AFTER_GUARD = r"(?!津|头条|报|然|气|空|文|际|线|之星)"
 
+# Group-name prefixes of the two copies of the year parts: after a year anchor, and on their own.
+ANCHORED, SOLO = "a_", "s_"
 YEAR_WORDS = {"今年": 0, "本年": 0, "去年": -1, "上年": -1, "前年": -2, "明年": 1, "后年": 2}
 MONTH_WORDS = {"本月": 0, "这个月": 0, "上月": -1, "上个月": -1, "下月": 1, "下个月": 1}
 DAY_WORDS = {"今天": 0, "今日": 0, "今晨": 0, "今早": 0, "今晚": 0, "昨天": -1, "昨日": -1, "昨晚": -1,
@@ -53,6 +55,7 @@ def _part(p: str, anchored: bool) -> str:
 
 
 def _words(words) -> str:
+    """An alternation of `words`, longest first."""
     return "|".join(sorted(map(re.escape, words), key=len, reverse=True))
 
 
@@ -60,8 +63,8 @@ YEAR = rf"(?:(?<![\d.\-/])(?P<yabs>(?:19|20)\d{{2}})\s?年(?!代|级|龄)|(?P<yr
 
 # Order matters: at one position the first alternative that matches wins, so longer forms come first.
 EXPRESSION_RE = re.compile(
-    rf"(?P<anchored>{YEAR}(?:{_part('a_', anchored=True)})?)"
-    rf"|(?P<solo>{_part('s_', anchored=False)})"
+    rf"(?P<anchored>{YEAR}(?:{_part(ANCHORED, anchored=True)})?)"
+    rf"|(?P<solo>{_part(SOLO, anchored=False)})"
     rf"|(?P<month_word>{_words(MONTH_WORDS)})"
     rf"|(?P<week_word>{_words(WEEK_WORDS)})(?P<weekday>[一二三四五六日]|天(?!气))?"
     # 前天津市长 is a former mayor of Tianjin; 今日头条 is an app.

@@ -8,15 +8,23 @@ from datetime import date, datetime, timedelta
 
 from rag.dates.calendar import add_months, as_date, make_date, month_length, shift_years
 from rag.dates.digits import ascii_digits, small_number
-from rag.dates.expressions import DAY_WORDS, EXPRESSION_RE, MONTH_WORDS, WEEK_WORDS, WEEKDAYS, YEAR_WORDS
+from rag.dates.expressions import (
+    ANCHORED,
+    DAY_WORDS,
+    EXPRESSION_RE,
+    MONTH_WORDS,
+    SOLO,
+    WEEK_WORDS,
+    WEEKDAYS,
+    YEAR_WORDS,
+)
 from rag.dates.period import Period, months_period, period_between, year_period
 
 # A yearless month, day or quarter this many months after the reference month is last year's:
 # a January article's 四季度 or 12月28日 reports the past, its 6月 announces the future.
 LAST_YEAR_AFTER_MONTHS = 9
-ANCHORED, SOLO = "a_", "s_"
 # 上旬/中旬/下旬 are the month's thirds; 月初 and 月底/月末 read as the first and last ten days.
-TENTHS = {"上旬": (1, 10), "初": (1, 10), "中旬": (11, 20), "下旬": (21, 31), "底": (21, 31), "末": (21, 31)}
+MONTH_THIRDS = {"上旬": (1, 10), "初": (1, 10), "中旬": (11, 20), "下旬": (21, 31), "底": (21, 31), "末": (21, 31)}
 
 
 @dataclass(frozen=True)
@@ -27,7 +35,9 @@ class TimeExpression:
     start: int
     end: int
     text: str
-    kind: str  # year | part | month_word | week_word | day_word | bare_day | vague
+    # year, first_months, first_quarters, quarter, half, months, month, month_part, day, year_start,
+    # year_end, same, since (a year and a part of it); month_word, week_word, day_word, bare_day; vague
+    kind: str
     period: Period | None
     relative: bool  # the meaning depends on the reference date
     note: str = ""  # 2024年 for 今年; empty for explicit dates (2023年3月)
@@ -84,7 +94,7 @@ def _resolve(m: re.Match, text: str, ref: date, prefer_past: bool, context: Peri
         day = ref + timedelta(days=DAY_WORDS[g["day_word"]])
         span = period_between(day, day)
     elif g["bare_day"]:
-        day = _nearest_day(int(g["bare_day"]), ref)
+        day = _nearest_day(int(g["bare_day"]), ref, prefer_past)
         if day is None:
             return None
         span = period_between(day, day)
@@ -120,7 +130,7 @@ def _year_part(g: dict, p: str, year: int, ref: date, context: Period | None) ->
                 day = make_date(year, month, int(g[p + "day"]))
                 return (period_between(day, day) if day else None), "day"
             if g.get(p + "tenth") and 1 <= month <= 12:
-                first, last = TENTHS[g[p + "tenth"]]
+                first, last = MONTH_THIRDS[g[p + "tenth"]]
                 last = min(last, month_length(year, month))
                 return period_between(date(year, month, first), date(year, month, last)), "month_part"
             return (months_period(year, month, month) if 1 <= month <= 12 else None), "month"
@@ -142,7 +152,7 @@ def _year_part(g: dict, p: str, year: int, ref: date, context: Period | None) ->
 
 
 def _first_month(g: dict, p: str) -> int:
-    """The first month of a yearless part (1 for 前2个月 and 上半年)."""
+    """The first month of a yearless part (1 for 前2个月 and 上半年, 7 for 下半年)."""
     if g.get(p + "mr1"):
         return int(g[p + "mr1"])
     if g.get(p + "mon"):
@@ -150,6 +160,8 @@ def _first_month(g: dict, p: str) -> int:
     if g.get(p + "q"):
         n = small_number(g[p + "q"]) or 1
         return 3 * n - 2
+    if g.get(p + "half") == "下":
+        return 7
     return 1
 
 
@@ -163,13 +175,13 @@ def _year_for(month: int, ref: date, prefer_past: bool) -> int:
     return year
 
 
-def _nearest_day(day: int, ref: date) -> date | None:
+def _nearest_day(day: int, ref: date, prefer_past: bool = False) -> date | None:
     """Day `day` of the reference month or of the month before or after, whichever is nearest
     (31日 in an August 1 article is July 31; 将于29日 in a July 26 article is July 29)."""
     candidates = []
     for delta in (-1, 0, 1):
         y, mo = add_months(ref.year, ref.month, delta)
         found = make_date(y, mo, day)
-        if found:
+        if found and not (prefer_past and found > ref):
             candidates.append(found)
     return min(candidates, key=lambda d: (abs((d - ref).days), d > ref)) if candidates else None
