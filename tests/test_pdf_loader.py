@@ -221,3 +221,43 @@ def test_scanned_page_without_ocr_is_refused_naming_the_page(newspaper_pdfs, tmp
     monkeypatch.setitem(sys.modules, "rag.loaders.ocr", None)  # as on an install without the OCR extra
     with pytest.raises(LoadError, match="page 1 has no text layer and OCR is not available"):
         LOADER.load(scan, scan.read_bytes())
+
+
+@needs_chromium
+@pytest.mark.slow
+def test_reading_order_does_not_depend_on_the_text_stream(tmp_path):
+    # Painted bottom-up: the PDF's text stream starts with the footer and the last article.
+    seed = SEEDS[1]
+    pdf = make_newspaper_pdf(seed, tmp_path / "reversed.pdf", stream_order="reversed")
+    _, articles = pdf_articles(pdf)
+    assert [a.title for a in articles] == expected_titles(seed)
+
+
+@needs_chromium
+def test_indexed_pdf_articles_carry_the_running_head(newspaper_pdfs):
+    seed = SEEDS[0]
+    doc = ingest_file(newspaper_pdfs[seed.name])
+    assert [a.title for a in doc.articles] == expected_titles(seed)
+    assert {a.published for a in doc.articles} == {PRINTS[0]["date"].isoformat()}
+    assert {a.page for a in doc.articles} == {"第3版", "第4版"}
+    assert {a.section for a in doc.articles} == {"要闻"}
+
+
+@needs_chromium
+@pytest.mark.slow
+def test_scanned_page_goes_through_ocr_and_keeps_its_masthead_as_metadata(newspaper_pdfs, tmp_path):
+    pytest.importorskip("rapidocr_onnxruntime")
+    pytest.importorskip("rag.loaders.ocr")
+    from bench.pdf_libraries import char_scores
+    from tests.support.newspaper_pdf import make_scanned_pdf
+
+    pdf = newspaper_pdfs[SEEDS[3].name]
+    text_layer = LOADER.load(pdf, pdf.read_bytes())[0]
+    scan = make_scanned_pdf(pdf, tmp_path / "scan.pdf", dpi=150, pages=(1, 1))
+    calls = []
+    docs = LOADER.load(scan, scan.read_bytes(), progress=lambda *call: calls.append(call))
+    assert [d.key for d in docs] == ["p1"]
+    recovered, _ = char_scores(text_layer.text, docs[0].text)
+    assert recovered >= 0.9
+    assert docs[0].meta.published == PRINTS[3]["date"].isoformat()
+    assert any(what.startswith("OCR") for what, _, _ in calls)

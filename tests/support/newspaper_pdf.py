@@ -315,15 +315,19 @@ def make_newspaper_pdf(seed: Path, out: Path, *, columns: int = 4, paper: str = 
     return print_html_to_pdf(page, out)
 
 
-def make_scanned_pdf(pdf: Path, out: Path, *, dpi: int = 150) -> Path:
-    """Rasterise `pdf` with pdftoppm at `dpi` and wrap the page images into a PDF with no text layer."""
+def make_scanned_pdf(pdf: Path, out: Path, *, dpi: int = 150, pages: tuple[int, int] | None = None) -> Path:
+    """Rasterise `pdf` with pdftoppm at `dpi` and wrap the page images into a PDF with no text layer.
+
+    `pages` = (first, last), 1-based and inclusive, scans only those pages.
+    """
     from PIL import Image
 
     if not shutil.which("pdftoppm"):
         raise RuntimeError("pdftoppm is missing: apt-get install poppler-utils")
     out = Path(out)
     with tempfile.TemporaryDirectory(prefix="scan_") as tmp:
-        subprocess.run(["pdftoppm", "-r", str(dpi), "-gray", "-png", str(pdf), f"{tmp}/page"],
+        span = ["-f", str(pages[0]), "-l", str(pages[1])] if pages else []
+        subprocess.run(["pdftoppm", "-r", str(dpi), "-gray", "-png", *span, str(pdf), f"{tmp}/page"],
                        check=True, capture_output=True, timeout=300)
         pngs = sorted(Path(tmp).glob("page*.png"))
         if not pngs:
