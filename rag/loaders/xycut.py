@@ -1,0 +1,167 @@
+"""Page layout before OCR: recursive XY-cut of a binarised page image into text regions in reading order."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+# A row or column counts as blank when at most this share of its pixels is ink (scanner specks, faint dust).
+BLANK_INK_SHARE = 0.004
+DEFAULT_LINE_HEIGHT = 20  # px: 10 pt type at 150 dpi, used when a page has too little text to measure
+MAX_DEPTH = 64  # binary cuts: a page of a few dozen regions needs about as many levels
+
+
+@dataclass(frozen=True)
+class Region:
+    """A rectangle of the page image in pixels, x1/y1 exclusive."""
+
+    x0: int
+    y0: int
+    x1: int
+    y1: int
+
+    @property
+    def width(self) -> int:
+        return self.x1 - self.x0
+
+    @property
+    def height(self) -> int:
+        return self.y1 - self.y0
+
+
+@dataclass(frozen=True)
+class CutSettings:
+    """Gap sizes, in body text line heights, that separate bands (horizontal) and columns (vertical)."""
+
+    band_gap: float = 1.0  # wider than the space between lines of a paragraph, so columns stay whole
+    gutter: float = 0.7  # narrower than any column gutter, wider than the space between characters
+    rule_length: float = 6.0  # an ink stroke this long and thin is a printed rule, not a character
+
+
+def binarise(gray: np.ndarray) -> np.ndarray:
+    """Ink mask (True = ink) of a grayscale page by Otsu's threshold; an all-blank page gives no ink."""
+    import cv2
+
+    if gray.size == 0 or int(gray.max()) - int(gray.min()) < 40:
+        return np.zeros(gray.shape, dtype=bool)
+    _, mask = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    return mask > 0
+
+
+def line_height(ink: np.ndarray) -> int:
+    """The typical height of a body text line: median height of the page's line fragments."""
+    import cv2
+
+    if not ink.any():
+        return DEFAULT_LINE_HEIGHT
+    # Join the characters of a line (but not neighbouring lines) into one component.
+    joined = cv2.dilate(ink.astype(np.uint8), np.ones((1, 9), np.uint8))
+    _, _, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
+    widths, heights = stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT]
+    lines = heights[(widths >= 3 * heights) & (heights >= 6)]
+    if len(lines) < 3:
+        return DEFAULT_LINE_HEIGHT
+    return int(np.median(lines))
+
+
+def erase_rules(ink: np.ndarray, min_length: int, max_thickness: int) -> np.ndarray:
+    """The ink mask without long thin horizontal and vertical rules (column rules would hide gutters)."""
+    import cv2
+
+    mask = ink.astype(np.uint8)
+    rules = np.zeros_like(mask)
+    length, thick_size = min_length | 1, (max_thickness + 1) | 1  # odd kernels keep the opening in place
+    for along, across in (((1, length), (thick_size, 1)), ((length, 1), (1, thick_size))):
+        long_strokes = cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones(along, np.uint8))
+        # A long stroke that is also thick is a solid block (a dark photo, a bar), not a rule.
+        thick = cv2.morphologyEx(long_strokes, cv2.MORPH_OPEN, np.ones(across, np.uint8))
+        rules |= long_strokes & ~thick
+    return (mask & ~rules).astype(bool)
+
+
+def _runs(filled: np.ndarray) -> list[tuple[int, int]]:
+    """(start, end) of each run of True in a 1-D boolean array, end exclusive."""
+    padded = np.concatenate(([False], filled, [False])).astype(np.int8)
+    edges = np.flatnonzero(np.diff(padded))
+    return list(zip(edges[::2].tolist(), edges[1::2].tolist()))
+
+
+def _filled(ink: np.ndarray, region: Region, axis: int) -> np.ndarray:
+    """Per row (axis=1) or column (axis=0) of the region: does it hold more ink than specks?"""
+    window = ink[region.y0 : region.y1, region.x0 : region.x1]
+    counts = window.sum(axis=axis)
+    span = window.shape[axis]
+    return counts > max(1, int(span * BLANK_INK_SHARE))
+
+
+def _trim(ink: np.ndarray, region: Region) -> Region | None:
+    """The region shrunk to its ink, or None when it holds none."""
+    rows = np.flatnonzero(_filled(ink, region, 1))
+    cols = np.flatnonzero(_filled(ink, region, 0))
+    if len(rows) == 0 or len(cols) == 0:
+        return None
+    return Region(region.x0 + int(cols[0]), region.y0 + int(rows[0]),
+                  region.x0 + int(cols[-1]) + 1, region.y0 + int(rows[-1]) + 1)
+
+
+def _gaps(filled: np.ndarray, min_gap: int) -> list[tuple[int, int]]:
+    """Blank runs at least `min_gap` long inside a trimmed profile, as (start, end)."""
+    return [(a, b) for a, b in _runs(~filled) if b - a >= min_gap and a > 0 and b < len(filled)]
+
+
+def _spans(length: int, gaps: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The filled spans between the gaps."""
+    edges = [0, *(edge for gap in gaps for edge in gap), length]
+    return list(zip(edges[::2], edges[1::2]))
+
+
+def _single_line(ink: np.ndarray, region: Region) -> bool:
+    """True when the region holds one line of text (no blank row inside it)."""
+    return bool(_filled(ink, region, 1).all())
+
+
+def _cut(ink: np.ndarray, region: Region, band_gap: int, gutter: int, depth: int) -> list[list[Region]]:
+    trimmed = _trim(ink, region)
+    if trimmed is None:
+        return []
+    if depth >= MAX_DEPTH:
+        return [[trimmed]]
+    rows = _gaps(_filled(ink, trimmed, 1), band_gap)
+    cols = _gaps(_filled(ink, trimmed, 0), gutter)
+    if not rows and not cols:
+        return [[trimmed]]
+    if not rows and _single_line(ink, trimmed):
+        # Pieces of one printed line (a masthead, a headline with wide spaces) are read as one line.
+        pieces = [_trim(ink, Region(trimmed.x0 + a, trimmed.y0, trimmed.x0 + b, trimmed.y1))
+                  for a, b in _spans(trimmed.width, cols)]
+        return [[piece for piece in pieces if piece is not None]]
+    # Only the widest strip is cut, as layout.xy_cut does for the text layer: a headline spanning its
+    # columns blocks every vertical strip, so it is cut off above them; two articles side by side are
+    # parted by the wider gutter between them before each is cut under its own headline.
+    widest_row = max((b - a for a, b in rows), default=0)
+    widest_col = max((b - a for a, b in cols), default=0)
+    if widest_col > widest_row:
+        a, b = max(cols, key=lambda g: g[1] - g[0])
+        parts = [Region(trimmed.x0, trimmed.y0, trimmed.x0 + a, trimmed.y1),
+                 Region(trimmed.x0 + b, trimmed.y0, trimmed.x1, trimmed.y1)]
+    else:
+        a, b = max(rows, key=lambda g: g[1] - g[0])
+        parts = [Region(trimmed.x0, trimmed.y0, trimmed.x1, trimmed.y0 + a),
+                 Region(trimmed.x0, trimmed.y0 + b, trimmed.x1, trimmed.y1)]
+    return [group for part in parts for group in _cut(ink, part, band_gap, gutter, depth + 1)]
+
+
+def text_regions(gray: np.ndarray, settings: CutSettings = CutSettings()) -> tuple[list[list[Region]], int]:
+    """Text regions of a grayscale page in reading order, and the body line height in pixels they were cut with.
+
+    Bands read top to bottom, columns left to right; each item is one block, or the pieces of one printed
+    line (a masthead's fields) to be read as one line.
+    """
+    ink = binarise(gray)
+    height = line_height(ink)
+    ink = erase_rules(ink, max(int(settings.rule_length * height), 30), max(2, height // 4))
+    band_gap = max(2, round(settings.band_gap * height))
+    gutter = max(2, round(settings.gutter * height))
+    whole = Region(0, 0, gray.shape[1], gray.shape[0])
+    return _cut(ink, whole, band_gap, gutter, 0), height
