@@ -12,7 +12,7 @@ from .abstention import agreement, load_model
 from .facts import DATE_RE, names
 from .focus import analyze_focus
 from .judge import Judgement, is_byline, judge
-from .lists import list_items
+from .lists import items_of, list_items
 from .models import NOT_FOUND, Answer, Citation
 from .question_type import QuestionType, classify_question
 from .script import normalize_question
@@ -142,6 +142,8 @@ def judged_candidates(question: str, hits: list[Hit], settings: ExtractiveSettin
     out = []
     for cand in score_sentences(question, hits, settings)[: settings.judged]:
         j = judge(question, qtype, focus, cand.text)
+        if qtype.is_list and qtype.kind == "other":  # a list wants an enumeration (A、B和C)
+            j = replace(j, type_ok=1.0 if items_of(cand.text) else 0.0)
         fit = settings.w_type * j.type_ok + settings.w_focus * j.focus_ok * j.qualifier_ok
         score = settings.w_lexical * cand.lexical + fit + settings.w_passage * cand.passage
         out.append(Judged(cand, j, score))
