@@ -43,8 +43,21 @@ def lcs_length(a: str, b: str) -> int:
 
 
 def comparable(text: str) -> str:
-    """Text with whitespace and markdown heading marks removed, for character alignment."""
-    return re.sub(r"\s+", "", re.sub(r"(?m)^#{1,6}\s*", "", text))
+    """Text with whitespace and markdown heading marks removed, radicals read as ideographs, for alignment.
+
+    Chromium's ToUnicode maps some glyphs to CJK radical code points (⻘ for 青); pdfminer.six and pypdf
+    pass them on, pypdfium2 does not. The loader unifies them, so every library is scored after the same
+    fix and the share it needed is reported apart (`radicals`).
+    """
+    from rag.loaders.radicals import unify_radicals
+
+    return re.sub(r"\s+", "", re.sub(r"(?m)^#{1,6}\s*", "", unify_radicals(text)))
+
+
+def radical_share(text: str) -> float:
+    """Share of non-space characters that are CJK radical code points rather than ideographs."""
+    chars = re.sub(r"\s+", "", text)
+    return sum(1 for ch in chars if "\u2e80" <= ch <= "\u2fdf") / max(1, len(chars))
 
 
 def char_scores(reference: str, extracted: str) -> tuple[float, float]:
@@ -185,7 +198,7 @@ def measure(prints: dict[str, list[tuple[Path, Path]]], repeat: int = 1) -> list
         row = {"extractor": label, "library": library, "licence": LICENCES[library]}
         seconds, pages = 0.0, 0
         for stream, pairs in prints.items():
-            recalls, extras, titles = [], [], []
+            recalls, extras, titles, radicals = [], [], [], []
             for seed, pdf in pairs:
                 times = []
                 for _ in range(repeat):
@@ -196,11 +209,12 @@ def measure(prints: dict[str, list[tuple[Path, Path]]], repeat: int = 1) -> list
                 pages += len(texts)
                 reference, expected = references[seed]
                 recall, extra = char_scores(reference, "\n".join(texts))
+                radicals.append(radical_share("\n".join(texts)))
                 recalls.append(recall)
                 extras.append(extra)
                 titles.append(titles_in_order(expected, page_titles(texts, pdf.name)))
             row[stream] = {"chars_in_order": statistics.mean(recalls), "extra_chars": statistics.mean(extras),
-                           "titles_in_order": statistics.mean(titles)}
+                           "titles_in_order": statistics.mean(titles), "radicals": statistics.mean(radicals)}
         row.update(pages=pages, seconds=seconds, pages_per_s=pages / seconds)
         rows.append(row)
     return rows
@@ -209,12 +223,14 @@ def measure(prints: dict[str, list[tuple[Path, Path]]], repeat: int = 1) -> list
 def markdown_table(rows: list[dict]) -> str:
     streams = [s for s in STREAMS if s in rows[0]]
     head = "| extractor | licence | " + " | ".join(
-        f"chars in order ({s}) | titles in order ({s})" for s in streams) + " | extra chars | pages/s |"
-    lines = [head, "|---|---|" + "---:|---:|" * len(streams) + "---:|---:|"]
+        f"chars in order ({s}) | titles in order ({s})" for s in streams) + " | extra chars | radicals | pages/s |"
+    lines = [head, "|---|---|" + "---:|---:|" * len(streams) + "---:|---:|---:|"]
     for r in rows:
         cells = " | ".join(f"{r[s]['chars_in_order']:.1%} | {r[s]['titles_in_order']:.1%}" for s in streams)
         extra = statistics.mean(r[s]["extra_chars"] for s in streams)
-        lines.append(f"| {r['extractor']} | {r['licence']} | {cells} | {extra:.1%} | {r['pages_per_s']:.1f} |")
+        radicals = statistics.mean(r[s]["radicals"] for s in streams)
+        lines.append(f"| {r['extractor']} | {r['licence']} | {cells} | {extra:.1%} | {radicals:.1%} "
+                     f"| {r['pages_per_s']:.1f} |")
     return "\n".join(lines)
 
 

@@ -261,3 +261,10 @@ def test_scanned_page_goes_through_ocr_and_keeps_its_masthead_as_metadata(newspa
     assert recovered >= 0.9
     assert docs[0].meta.published == PRINTS[3]["date"].isoformat()
     assert any(what.startswith("OCR") for what, _, _ in calls)
+
+
+def test_radical_code_points_are_read_as_the_ideographs():
+    from rag.loaders.radicals import unify_radicals
+
+    assert unify_radicals("⻘岛⽇报 ⼯业 ⻔店 ⻓期") == "青岛日报 工业 门店 长期"
+    assert unify_radicals("青岛，2024年") == "青岛，2024年"

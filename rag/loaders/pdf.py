@@ -8,6 +8,7 @@ from pathlib import Path
 from ..errors import LoadError
 from .base import DocMeta, LoadedDoc, PageProgress
 from .layout import Box, lines_from_glyphs, reading_order_text
+from .radicals import unify_radicals
 from .running_head import split_running_head, split_running_text
 
 # Share of a glyph's font size above and below its baseline: one box height for every glyph of a size,
@@ -39,35 +40,47 @@ class PdfLoader:
                 raise LoadError(f"the PDF has {count} pages (> {MAX_PAGES}); split it into smaller files")
             docs: list[LoadedDoc] = []
             blank: list[int] = []
+            empty: list[int] = []  # pages with print on them but no article text (OCR found none)
             for index in range(count):
-                page = document[index]
-                try:
-                    text, meta, has_layer = _page_text(page)
-                    if not has_layer and _is_blank(page):
-                        blank.append(index + 1)
-                    elif not has_layer:
-                        if progress:
-                            progress(f"OCR {path.name}", index, count)
-                        text, meta = _ocr_page(data, index)
-                finally:
-                    page.close()
+                text, meta, is_blank = _read_page(document, index, data, path.name, progress)
                 if progress:
                     progress(f"PDF {path.name}", index + 1, count)
                 if text:
                     docs.append(LoadedDoc(text=text, meta=meta, key=f"p{index + 1}"))
+                else:
+                    (blank if is_blank else empty).append(index + 1)
         finally:
             document.close()
         if not docs:
             what = "blank" if len(blank) == count else "without text"
             raise LoadError(f"all {count} page(s) of the PDF are {what}; nothing to index")
         if blank:
-            pages = ", ".join(map(str, blank))
-            docs[0] = _with_warning(docs[0], f"blank page(s) {pages} skipped")
+            docs[0] = _with_warning(docs[0], f"blank page(s) {', '.join(map(str, blank))} skipped")
+        if empty:
+            docs[0] = _with_warning(docs[0], f"page(s) {', '.join(map(str, empty))}: no text found, skipped")
         return docs
 
 
+def _read_page(document, index: int, data: bytes, name: str, progress: PageProgress | None
+               ) -> tuple[str, DocMeta, bool]:
+    """(text, metadata, is blank) of one page: its text layer, or OCR when it has none and is not blank."""
+    page = document[index]
+    try:
+        text, meta, has_layer = _page_text(page)
+        if has_layer:
+            return text, meta, False
+        if _is_blank(page):
+            return "", DocMeta(), True
+    finally:
+        page.close()
+    if progress:
+        progress(f"OCR {name}", index, len(document))
+    text, meta = _ocr_page(data, index)
+    return text, meta, False
+
+
 def _open(pdfium, data: bytes):
-    if not data[:1024].lstrip().startswith(b"%PDF-") and b"%PDF-" not in data[:1024]:
+    if b"%PDF-" not in data[:1024]:
         raise LoadError("not a PDF (no %PDF- header); check the file type")
     try:
         return pdfium.PdfDocument(data)
@@ -94,7 +107,7 @@ def page_glyphs(page) -> list[Box]:
         for i in range(textpage.count_chars()):
             if raw.FPDFText_IsGenerated(textpage.raw, i) == 1:
                 continue
-            char = textpage.get_text_range(i, 1)
+            char = unify_radicals(textpage.get_text_range(i, 1))
             if not char.strip() or not raw.FPDFText_GetMatrix(textpage.raw, i, ctypes.byref(matrix)):
                 continue
             # The font size is in text space; the matrix scales it to the page (Chromium prints px at 0.75).
