@@ -88,7 +88,7 @@ def ingest_paths(paths: list[Path], settings: ChunkSettings = ChunkSettings()
         try:
             doc = ingest_file(item.path, item.name, settings)
             docs.append(doc)
-            problems.extend(LoadProblem(item.path, w) for w in doc.warnings)
+            problems.extend(LoadProblem(item.path, w, partial=True) for w in doc.warnings)
         except LoadError as exc:
             problems.append(LoadProblem(item.path, str(exc)))
     return docs, problems

@@ -29,10 +29,11 @@ class SourceText:
 
 @dataclass(frozen=True)
 class LoadProblem:
-    """A file that was skipped, with the reason a person can act on."""
+    """A file that was skipped (or, `partial`, a part of it: a bad record, a page), with the reason a person can act on."""
 
     path: Path
     reason: str
+    partial: bool = False  # the rest of the file was read and indexed
 
     def __str__(self) -> str:
         return f"{self.path}: {self.reason}"

@@ -103,6 +103,9 @@ def test_modes_report_their_own_ranks_and_scores(seed_index):
     assert set(hybrid[0].ranks) == {"bm25", "dense"}
     for h in hybrid:
         assert h.ranks and set(h.ranks) <= {"bm25", "dense"} and set(h.scores) == set(h.ranks)
+        assert 0 <= h.score <= 1  # convex mix of min-max normalised scores
+    rrf = seed_index.search(question, settings=RetrievalSettings(fusion="rrf", k=5))
+    for h in rrf:
         weights = {"bm25": RetrievalSettings().bm25_weight, "dense": 1.0}
         assert h.score == pytest.approx(sum(weights[side] / (60 + r) for side, r in h.ranks.items()), abs=1e-6)
     # the passage each side ranks first is that side's rank 1 inside the hybrid hit too
@@ -238,6 +241,31 @@ def test_bm25_top_k_equals_brute_force(seed_index, question):
 
 
 # --- fusion -------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("question", ["前两个月青岛外贸进出口多少？", "青岛影视推介会在哪里举办", "凤麟核"])
+def test_convex_hybrid_matches_brute_force(seed_index, question):
+    """The hybrid ranking equals a mix computed by hand from every chunk's BM25 and exact dense score."""
+    from rag.tokenize import tokenize
+
+    settings = RetrievalSettings(k=5, dedupe=False, period_boost=1)
+    hits = seed_index.search(question, settings=settings)
+    ids = seed_index.bm25.get_tokens_ids(tokenize(question))
+    bm25 = seed_index.bm25.get_scores(ids) if ids else np.zeros(seed_index.size)
+    vectors = np.load(seed_index.folder / "vectors.npy")
+    dense = vectors @ seed_index.embedder.embed_query(question)
+    bm25_top = [r for r in np.argsort(-bm25, kind="stable")[:settings.bm25_depth] if bm25[r] > 0]
+    dense_top = list(np.argsort(-dense, kind="stable")[:settings.dense_depth])
+    union = np.array(sorted(set(bm25_top) | set(dense_top)))
+
+    def norm(x):
+        return (x - x.min()) / (x.max() - x.min()) if x.max() > x.min() else np.zeros_like(x)
+
+    mixed = 0.7 * norm(bm25[union]) + 0.3 * norm(dense[union])
+    order = np.argsort(-mixed, kind="stable")[:5]
+    chunks = seed_index.chunks_by_rows([int(union[i]) for i in order])
+    assert [h.chunk_id for h in hits] == [chunks[int(union[i])].id for i in order]
+    assert [h.score for h in hits] == pytest.approx([float(mixed[i]) for i in order], abs=1e-5)
 
 
 def test_rrf_matches_a_hand_computed_example():

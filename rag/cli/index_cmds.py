@@ -28,6 +28,10 @@ def add_retrieval_options(parser: argparse.ArgumentParser, k_default: int = 5) -
     defaults = RetrievalSettings()
     parser.add_argument("-k", type=int, default=k_default, help=f"number of passages (default {k_default})")
     parser.add_argument("--mode", default=defaults.mode, help=f"{', '.join(MODES)} (default {defaults.mode})")
+    parser.add_argument("--fusion", default=defaults.fusion,
+                        help=f"hybrid fusion: convex (normalised scores mixed) or rrf (default {defaults.fusion})")
+    parser.add_argument("--bm25-share", type=float, default=defaults.bm25_share,
+                        help=f"convex fusion: BM25's share of the mix, dense gets the rest (default {defaults.bm25_share})")
     parser.add_argument("--rrf-k", type=float, default=defaults.rrf_k, help="reciprocal rank fusion constant")
     parser.add_argument("--bm25-weight", type=float, default=defaults.bm25_weight,
                         help=f"BM25's weight in the fusion, dense counts 1 (default {defaults.bm25_weight})")
@@ -45,7 +49,8 @@ def add_date_options(parser: argparse.ArgumentParser) -> None:
 
 
 def retrieval_settings(args: argparse.Namespace) -> RetrievalSettings:
-    return RetrievalSettings(mode=args.mode, k=args.k, rrf_k=args.rrf_k, bm25_weight=args.bm25_weight,
+    return RetrievalSettings(mode=args.mode, k=args.k, fusion=args.fusion, bm25_share=args.bm25_share,
+                             rrf_k=args.rrf_k, bm25_weight=args.bm25_weight,
                              bm25_depth=args.depth,
                              dense_depth=args.depth, max_per_article=args.per_article, reranker=args.reranker,
                              since=args.since, until=args.until)

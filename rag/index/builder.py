@@ -196,7 +196,7 @@ def _build(index_dir: Path, paths: list[Path], settings: IndexSettings, embedder
             continue
         try:
             sources, warnings = load_texts(path, name, progress, settings.record_fields)
-            problems.extend(LoadProblem(path, w) for w in warnings)  # bad records: named, the rest indexed
+            problems.extend(LoadProblem(path, w, partial=True) for w in warnings)  # bad records: named, the rest indexed
             source = sources[0]
             seg_t = time.perf_counter()
             try:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
+import numpy as np
+
 from ..embedders import Embedder
 from ..embedders.registry import shared_embedder
 from ..models import Chunk, Hit
@@ -22,6 +24,7 @@ class Index:
         self.conn = store.connect(folder / "store.sqlite", readonly=True)
         self.dense = dense.load(folder / "dense.faiss")
         self.bm25 = sparse.load(folder / "bm25")
+        self.vectors = np.load(folder / "vectors.npy", mmap_mode="r")  # exact dense scores for fusion candidates
         self.published_days = published.load(folder, manifest.chunks)
         self.has_dates = bool(len(self.published_days)) and bool((self.published_days >= 0).any())
         self._embedder = embedder

@@ -29,16 +29,26 @@ def load(folder: Path):
     return bm25s.BM25.load(str(folder), mmap=True)
 
 
+def scores(retriever, tokens: list[str], allowed: np.ndarray | None = None) -> np.ndarray | None:
+    """BM25 score of every document (0 outside `allowed`); None when no query word is in the vocabulary."""
+    ids = retriever.get_tokens_ids(tokens)
+    if not ids:
+        return None
+    values = retriever.get_scores(ids)
+    return np.where(allowed, values, 0) if allowed is not None else values
+
+
+def top(values: np.ndarray | None, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """(scores, rows) of the k best documents with a positive score."""
+    if values is None or k <= 0:
+        return np.zeros(0, dtype=np.float32), np.zeros(0, dtype=np.int64)
+    k = min(k, len(values))
+    best = np.argpartition(-values, k - 1)[:k]
+    best = best[np.argsort(-values[best], kind="stable")]
+    best = best[values[best] > 0]
+    return values[best].astype(np.float32), best.astype(np.int64)
+
+
 def search(retriever, tokens: list[str], k: int, allowed: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """(scores, rows) of the top k documents with a positive score (only `allowed` rows when a mask is given)."""
-    ids = retriever.get_tokens_ids(tokens)
-    if not ids or k <= 0:
-        return np.zeros(0, dtype=np.float32), np.zeros(0, dtype=np.int64)
-    scores = retriever.get_scores(ids)
-    if allowed is not None:
-        scores = np.where(allowed, scores, 0)
-    k = min(k, len(scores))
-    top = np.argpartition(-scores, k - 1)[:k]
-    top = top[np.argsort(-scores[top], kind="stable")]
-    top = top[scores[top] > 0]
-    return scores[top].astype(np.float32), top.astype(np.int64)
+    return top(scores(retriever, tokens, allowed), k)

@@ -12,7 +12,7 @@ from ..index import dense, published, sparse
 from ..models import Hit
 from ..tokenize import tokenize
 from .dedupe import is_near_duplicate, shingles
-from .fusion import reciprocal_rank_fusion
+from .fusion import convex_fusion, reciprocal_rank_fusion
 from .rerank import rerank_scores
 from .settings import RetrievalSettings
 
@@ -40,8 +40,10 @@ def run_search(index: Index, query: str, settings: RetrievalSettings,
         if settings.since or settings.until else None
     if allowed is not None and not allowed.any():
         return []
+    bm25_all = None
     if settings.mode in ("bm25", "hybrid"):
-        scores, rows = sparse.search(index.bm25, tokenize(query), settings.bm25_depth, allowed)
+        bm25_all = sparse.scores(index.bm25, tokenize(query), allowed)
+        scores, rows = sparse.top(bm25_all, settings.bm25_depth)
         rankings["bm25"] = [int(r) for r in rows]
         side_scores["bm25"] = {int(r): float(s) for r, s in zip(rows, scores)}
     if settings.mode in ("dense", "hybrid"):
@@ -50,7 +52,9 @@ def run_search(index: Index, query: str, settings: RetrievalSettings,
         scores, rows = dense.search(index.dense, query_vector, settings.dense_depth, allowed)
         rankings["dense"] = [int(r) for r in rows]
         side_scores["dense"] = {int(r): float(s) for r, s in zip(rows, scores)}
-    if settings.mode == "hybrid":
+    if settings.mode == "hybrid" and settings.fusion == "convex":
+        fused = _convex(index, rankings, bm25_all, query_vector, settings.bm25_share)
+    elif settings.mode == "hybrid":
         fused = reciprocal_rank_fusion(rankings, k=settings.rrf_k, weights={"bm25": settings.bm25_weight, "dense": 1.0})
     else:
         side = settings.mode
@@ -72,6 +76,19 @@ def run_search(index: Index, query: str, settings: RetrievalSettings,
                         scores={k: round(v, 6) for k, v in scores.items()},
                         published=published.from_days(int(index.published_days[row]))))
     return hits
+
+
+def _convex(index: Index, rankings: dict[str, list[int]], bm25_all: np.ndarray | None, query_vector: np.ndarray,
+            bm25_share: float) -> list[tuple[int, float]]:
+    """Both retrievers score every candidate either of them found (BM25 from its full score array, dense exactly
+    from the stored vectors), then the normalised scores are mixed."""
+    rows = np.asarray(list(dict.fromkeys(rankings["bm25"] + rankings["dense"])), dtype=np.int64)
+    if not len(rows):
+        return []
+    bm25 = bm25_all[rows] if bm25_all is not None else np.zeros(len(rows))
+    dense_scores = np.asarray(index.vectors[np.sort(rows)], dtype=np.float32) @ query_vector.astype(np.float32)
+    dense_scores = dense_scores[np.argsort(np.argsort(rows))]  # back from sorted-row order (faster mmap reads)
+    return convex_fusion(rows, {"bm25": bm25, "dense": dense_scores}, {"bm25": bm25_share, "dense": 1 - bm25_share})
 
 
 def prefer_question_period(index: Index, query: str, fused: list[tuple[int, float]], boost: float
