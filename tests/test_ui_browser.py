@@ -116,8 +116,8 @@ def test_uploaded_article_is_answerable_and_bad_file_is_named(page, app_url, tmp
         "据介绍,海洋科学馆建成后每年可接待游客约150万人次,将成为青岛海洋科普的新地标。\n", encoding="utf-8")
     bad = tmp_path / f"坏文件_{tag}.txt"
     bad.write_bytes(b"\x00\x01\x02\x03binary\x00" * 64)
-    image = tmp_path / "照片.png"
-    image.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64)
+    image = tmp_path / "表格.xls"
+    image.write_bytes(b"\xd0\xcf\x11\xe0" + b"\x00" * 64)
 
     open_chat(page, app_url)
     page.get_by_role("tab", name="资料库").click()
@@ -129,7 +129,7 @@ def test_uploaded_article_is_answerable_and_bad_file_is_named(page, app_url, tmp
     status = page.locator("#upload-status")
     expect(status).to_contain_text(f"已收录“{good.name}”")
     expect(status).to_contain_text(f"未能收录“{bad.name}”")
-    expect(status).to_contain_text("“照片.png”不是 .txt 或 .md 文件")
+    expect(status).to_contain_text("“表格.xls”的格式不能读取")
     expect(page.locator("#files-table")).to_contain_text(good.name)
     expect(page.locator("#files-table")).to_contain_text("000_8eb6f9117185c38f.txt")  # the seeds are kept
 

@@ -88,7 +88,8 @@ def test_upload_checks_name_the_file(tmp_path):
     good = tmp_path / "新闻.txt"
     good.write_text(OCEAN, encoding="utf-8")
     assert check_upload(good, "新闻.txt", {}, uploads) is None
-    assert "“图片.png”不是 .txt 或 .md 文件" in check_upload(good, "图片.png", {}, uploads)
+    assert "“旧文档.doc”的格式不能读取" in check_upload(good, "旧文档.doc", {}, uploads)
+    assert check_upload(good, "图片.png", {}, uploads) is None  # page images are read through OCR
     big = tmp_path / "big.md"
     with big.open("wb") as fh:
         fh.truncate(MAX_UPLOAD_BYTES + 1)
@@ -169,10 +170,10 @@ def test_background_upload_is_searchable_and_bad_file_is_set_aside(tmp_path, see
     src.mkdir()
     (src / "ocean.txt").write_text(OCEAN, encoding="utf-8")
     (src / "bad.txt").write_bytes(b"\x00\x01\x02binary\x00" * 50)
-    (src / "note.pdf").write_bytes(b"%PDF-1.4")
+    (src / "note.xls").write_bytes(b"\xd0\xcf\x11\xe0 a spreadsheet")
     job, messages = corpus.stage_uploads(state, [(src / "ocean.txt", "ocean.txt"), (src / "bad.txt", "bad.txt"),
-                                                 (src / "note.pdf", "note.pdf")])
-    assert job.names == ["ocean.txt", "bad.txt"] and messages == ["“note.pdf”不是 .txt 或 .md 文件，未上传。"]
+                                                 (src / "note.xls", "note.xls")])
+    assert job.names == ["ocean.txt", "bad.txt"] and messages[0].startswith("“note.xls”的格式不能读取，未上传")
     before = state.index
     corpus.submit(state, job)
     assert job.finished.wait(120)

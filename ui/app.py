@@ -71,6 +71,8 @@ def upload_result(state: AppState, job: corpus.BuildJob, messages: list[str]) ->
             elif name in records:
                 r = records[name]
                 done.append(f"已收录“{name}”：{r.articles} 篇文章、{r.chunks} 个段落，现在即可在“问答”中提问。")
+                if name in job.warnings:
+                    failed.append(f"“{name}”中有部分内容未能读取：{reason_zh(job.warnings[name])}")
     return "".join(render.progress_html("\n".join(lines), kind=kind)
                    for lines, kind in ((done, "ok"), (failed, "error")) if lines)
 
@@ -96,7 +98,7 @@ def build_app(state: AppState) -> gr.Blocks:
 
     def add_files(paths):
         if not paths:
-            yield render.progress_html("请先选择要上传的 .txt 或 .md 文件。", kind="error"), gr.skip(), gr.skip(), gr.skip()
+            yield render.progress_html("请先选择要上传的文件。", kind="error"), gr.skip(), gr.skip(), gr.skip()
             return
         job, messages = corpus.stage_uploads(state, [(Path(p), Path(p).name) for p in paths])
         if job is None:

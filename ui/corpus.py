@@ -11,25 +11,50 @@ from pathlib import Path
 
 from rag.index import BuildReport, Index, build_index
 from rag.index.store import FileRecord
+from rag.loaders.registry import is_known, suffix_of
 
 from .state import AppState
 
-UPLOAD_SUFFIXES = (".txt", ".md")
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+MB = 1024 * 1024
+# Upload limits by format: a page of text is small, a scanned PDF or a database dump is not.
+UPLOAD_LIMITS = {
+    "text": ((".txt", ".md", ".markdown", ".text"), 20 * MB),
+    "PDF": ((".pdf",), 100 * MB),
+    "图片": ((".png", ".jpg", ".jpeg", ".tif", ".tiff"), 30 * MB),
+    "网页": ((".html", ".htm", ".xhtml"), 10 * MB),
+    "Word": ((".docx",), 50 * MB),
+    "数据导出": ((".jsonl", ".ndjson", ".json-lines", ".csv"), 200 * MB),
+}
+MAX_FILES_PER_UPLOAD = 50
+MAX_UPLOAD_BYTES = 20 * MB  # the text limit, kept for callers that knew only text
+
+
+def upload_limit(name: str) -> int | None:
+    """The size limit for a file name's format (compressed dumps count as dumps), None for an unread type."""
+    suffix = suffix_of(Path(name))
+    for suffixes, limit in UPLOAD_LIMITS.values():
+        if any(suffix == s or suffix.startswith(s + ".") for s in suffixes):
+            return limit
+    return None
+
+
+def limits_text() -> str:
+    """'.txt .md ≤ 20 MB；.pdf ≤ 100 MB；…' for the upload box."""
+    return "；".join(f"{' '.join(s)} ≤ {limit // MB} MB" for s, limit in UPLOAD_LIMITS.values())
 INCOMING = ".incoming"  # hidden folders under the uploads root are never indexed (rag.loading skips them)
 REJECTED = ".rejected"
 
 
 def check_upload(path: Path, name: str, indexed: dict[str, FileRecord], uploads_dir: Path) -> str | None:
     """A Chinese message naming the file when it cannot be accepted, else None."""
-    suffix = Path(name).suffix.lower()
-    if suffix not in UPLOAD_SUFFIXES:
-        return f"“{name}”不是 .txt 或 .md 文件，未上传。"
+    limit = upload_limit(name)
+    if limit is None or not is_known(Path(name)):
+        return f"“{name}”的格式不能读取，未上传（可上传：{limits_text()}）。"
     if name.startswith("."):
         return f"“{name}”的文件名以“.”开头，请改名后再上传。"
     size = path.stat().st_size
-    if size > MAX_UPLOAD_BYTES:
-        return f"“{name}”太大（{size / 2**20:.1f} MB），每个文件不能超过 {MAX_UPLOAD_BYTES // 2**20} MB。"
+    if size > limit:
+        return f"“{name}”太大（{size / MB:.1f} MB），这种格式每个文件不能超过 {limit // MB} MB。"
     if size == 0:
         return f"“{name}”是空文件，未上传。"
     record = indexed.get(name)
@@ -67,10 +92,14 @@ class BuildJob:
     report: BuildReport | None = None
     error: str | None = None
     problems: dict[str, str] = field(default_factory=dict)
+    warnings: dict[str, str] = field(default_factory=dict)  # read, but some records or pages skipped
     finished: threading.Event = field(default_factory=threading.Event)
 
     def progress(self, stage: str, done: int, total: int) -> None:
-        self.stage = "正在计算向量" if done < total else "正在写入索引"
+        if stage == "embedding":
+            self.stage = "正在计算向量" if done < total else "正在写入索引"
+        else:  # a loader's pages, e.g. "OCR scan.pdf": per page
+            self.stage = f"正在读取 {stage.removeprefix('OCR ')}：第 {done}/{total} 页"
         self.done, self.total = done, total
 
 
@@ -81,6 +110,9 @@ def stage_uploads(state: AppState, files: list[tuple[Path, str]]) -> tuple[Build
     incoming.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix="batch-", dir=incoming))
     accepted, messages = [], []
+    if len(files) > MAX_FILES_PER_UPLOAD:
+        messages.append(f"一次最多上传 {MAX_FILES_PER_UPLOAD} 个文件，只收下了前 {MAX_FILES_PER_UPLOAD} 个；其余请分批上传。")
+        files = files[:MAX_FILES_PER_UPLOAD]
     for path, name in files:
         message = check_upload(path, name, indexed, state.uploads_dir)
         if message:
@@ -123,7 +155,8 @@ def _build(state: AppState, job: BuildJob) -> None:
     current = state.index
     report = build_index(state.index_dir, [state.uploads_dir], state.index_settings(),
                          embedder=current.embedder, progress=job.progress)
-    bad = {Path(p.path).name: p.reason for p in report.problems}
+    bad = {Path(p.path).name: p.reason for p in report.problems if not p.partial}
+    partial = {Path(p.path).name: p.reason for p in report.problems if p.partial}
     rejected = state.uploads_dir / REJECTED
     for name in job.names:
         if name in bad:  # set the bad file aside so later builds do not trip on it again
@@ -132,6 +165,7 @@ def _build(state: AppState, job: BuildJob) -> None:
             if name in previous:
                 shutil.move(previous[name], state.uploads_dir / name)
     job.problems = bad
+    job.warnings = partial
     job.report = report
     job.stage = "正在载入新索引"
     state.swap(Index.open(state.index_dir, embedder_instance=current.embedder))

@@ -19,9 +19,17 @@ FILE_HEADERS = ["文件", "文章数", "段落数", "来源", "收录时间"]
 SOURCES_EMPTY = "提问后，这里列出答案引用的原文段落，支持答案的句子以黄色标出。"
 HITS_EMPTY = "提问后，这里列出检索到的段落、融合得分和各检索器的名次与得分。"
 CORPUS_HELP = ("上传的文章会在后台建立索引，完成后即可在“问答”中提问；原有资料保持不变。"
-               "只接受 UTF-8、GB18030/GBK 或 UTF-16 编码的 .txt / .md 文本，无法读取的文件会列出文件名和原因。")
+               "可上传文本（.txt .md，UTF-8、GB18030/GBK 或 UTF-16）、报纸 PDF（含扫描版，自动 OCR）、版面图片、"
+               "保存的网页（.html）、Word 文档（.docx）和数据库导出（.jsonl .csv，可压缩为 .gz .xz）。"
+               "每次最多 50 个文件；单个文件上限：{limits}。无法读取的文件会列出文件名和原因。")
 CHAT_PLACEHOLDER = ("**向资料提问**\n\n答案只来自已收录的新闻资料，并用 [1] [2] 标注出处；"
                     "资料中没有答案时会直接说明。可点下方的示例问题试试。")
+
+
+def corpus_limits() -> str:
+    from .corpus import limits_text
+
+    return limits_text()
 
 
 def header() -> None:
@@ -79,11 +87,11 @@ def corpus_tab() -> SimpleNamespace:
         with gr.Row(equal_height=True):
             # no file_types filter: Gradio would refuse other files with an English message; ui.corpus
             # refuses them itself, naming the file in Chinese
-            c.upload = gr.File(label="上传 .txt / .md 文件（可多选，每个不超过 20 MB）", file_count="multiple",
+            c.upload = gr.File(label="上传资料文件（文本、PDF、图片、网页、Word、数据导出；可多选）", file_count="multiple",
                                elem_id="upload", height=180, scale=3)
             with gr.Column(scale=1, min_width=200):
                 c.add = gr.Button("上传并收录", variant="primary", elem_id="add-btn")
                 c.refresh = gr.Button("刷新列表", elem_id="refresh-btn")
-        gr.Markdown(CORPUS_HELP, elem_id="corpus-help")
+        gr.Markdown(CORPUS_HELP.format(limits=corpus_limits()), elem_id="corpus-help")
         c.status = gr.HTML(label="上传状态", elem_id="upload-status")
     return c
