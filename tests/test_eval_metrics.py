@@ -213,3 +213,12 @@ def test_loader_missing_file_is_a_clear_error(tmp_path):
 
     with pytest.raises(RagError, match="does not exist"):
         load_qa(tmp_path / "nope.jsonl")
+
+
+def test_same_source_matches_a_page_in_another_format():
+    from rag.evaluation.metrics import same_source
+
+    assert same_source("000_x.txt", ["000_x.txt"])
+    assert same_source("000_x.pdf#p1", ["000_x.txt"])  # the PDF of the page the .txt was taken from
+    assert same_source("dump.jsonl#abc", ["dump.jsonl#abc"])
+    assert not same_source("001_y.pdf#p1", ["000_x.txt"])

@@ -99,10 +99,20 @@ def answer_f1(short_answer: str, answer_text: str, golds: Sequence[str]) -> floa
 def citation_supported(passage: str, passage_source: str, sources: Sequence[str], evidences: Sequence[str],
                        golds: Sequence[str], min_overlap: float = MIN_OVERLAP) -> bool:
     """A cited passage supports the answer when it is from the row's source file(s) and relevant, or contains a gold answer."""
-    if passage_source in sources and covered_evidence(passage, evidences, min_overlap):
+    if same_source(passage_source, sources) and covered_evidence(passage, evidences, min_overlap):
         return True
     text = compact(passage)
     return any(compact(g) and compact(g) in text for g in golds)
+
+
+def same_source(passage_source: str, sources: Sequence[str]) -> bool:
+    """The passage comes from one of the row's sources: the same file, or the same page in another format
+    (`000_x.pdf#p1` is the page `000_x.txt` was taken from): names compared without suffix and part key."""
+    def stem(name: str) -> str:
+        base = name.split("#", 1)[0].rsplit("/", 1)[-1]
+        return base.rsplit(".", 1)[0] if "." in base else base
+
+    return passage_source in sources or stem(passage_source) in {stem(s) for s in sources}
 
 
 def citation_precision(supported: Sequence[Sequence[bool]]) -> float | None:
