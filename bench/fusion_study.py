@@ -98,11 +98,11 @@ def convex(alpha: float, norm: str) -> Callable[[Question], np.ndarray]:
 
 
 def bm25_rescored(n: int, alpha: float) -> Callable[[Question], np.ndarray]:
-    """Only BM25's top n, re-ordered by a convex mix with the dense score."""
+    """BM25's top n first, re-ordered by the convex mix with the dense score; the rest after, by the mix
+    (what `rag` runs: RetrievalSettings fusion="convex", bm25_share=alpha, bm25_lead=n)."""
     def score(q: Question) -> np.ndarray:
-        keep = _ranks(q.bm25, q.bm25 > 0) <= n
-        s = convex(alpha, "minmax")(q)
-        return np.where(keep, s, -1 + 1e-3 * q.dense)  # the rest after, in dense order
+        lead = _ranks(q.bm25, q.bm25 > 0) <= n
+        return convex(alpha, "minmax")(q) + np.where(lead, 2.0, 0.0)
     return score
 
 

@@ -262,7 +262,8 @@ def test_convex_hybrid_matches_brute_force(seed_index, question):
         return (x - x.min()) / (x.max() - x.min()) if x.max() > x.min() else np.zeros_like(x)
 
     mixed = 0.7 * norm(bm25[union]) + 0.3 * norm(dense[union])
-    order = np.argsort(-mixed, kind="stable")[:5]
+    lead = np.isin(union, bm25_top[:settings.bm25_lead])  # BM25's own top 10 first, in the mixed order
+    order = np.lexsort((-mixed, ~lead))[:5]
     chunks = seed_index.chunks_by_rows([int(union[i]) for i in order])
     assert [h.chunk_id for h in hits] == [chunks[int(union[i])].id for i in order]
     assert [h.score for h in hits] == pytest.approx([float(mixed[i]) for i in order], abs=1e-5)
@@ -755,9 +756,10 @@ def test_first_search_without_an_index_builds_one_from_the_seeds(tmp_path):
     seeds.mkdir()
     shutil.copy(SEEDS / "003_c9ec65179e6f0b8a.txt", seeds)
     folder = tmp_path / "not-yet"
-    result = subprocess.run([sys.executable, "-m", "rag", "search", "--json", "-k", "3", "--index", str(folder),
+    # only the default location ($RAG_INDEX or ./.rag-index) is built on first use; an explicit --index must exist
+    result = subprocess.run([sys.executable, "-m", "rag", "search", "--json", "-k", "3",
                              "凤麟核中子分析仪项目总经费多少"], capture_output=True, text=True, cwd=REPO, timeout=300,
-                            env={**os.environ, "HF_HUB_OFFLINE": "1", "RAG_SEEDS": str(seeds)})
+                            env={**os.environ, "HF_HUB_OFFLINE": "1", "RAG_SEEDS": str(seeds), "RAG_INDEX": str(folder)})
     assert result.returncode == 0, result.stderr
     assert f"No index at {folder} yet: building one from {seeds}" in result.stderr
     assert SUMMARY_RE.search(result.stderr) and "Traceback" not in result.stderr

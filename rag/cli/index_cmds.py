@@ -6,15 +6,24 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..errors import RagError
+from ..errors import MissingModelError, RagError, WorkFailedError
 from ..index import IndexSettings, build_index
 from ..index.dense import AUTO_HNSW_FROM, DENSE_KINDS
 from ..retrieval import MODES, RetrievalSettings
 from ..retrieval.rerank import RERANK_OFF_NOTE
-from ..service import open_or_build, summary_line
-from ..settings import default_embedder, default_index_dir, default_seeds
+from ..service import open_index, summary_line
+from ..settings import (
+    ENV_EMBEDDER,
+    ENV_MAX_QUESTION_CHARS,
+    default_embedder,
+    default_index_dir,
+    default_seeds,
+    env,
+    set_max_question_chars,
+)
+from .batch_input import read_batch
 from .corpus_cmds import add_chunk_options, chunk_settings
-from .output import print_json, print_json_line, report_problems
+from .output import print_json, print_json_line, progress_option, report_problems
 
 
 def add_index_option(parser: argparse.ArgumentParser) -> None:
@@ -32,12 +41,16 @@ def add_retrieval_options(parser: argparse.ArgumentParser, k_default: int = 5) -
                         help=f"hybrid fusion: convex (normalised scores mixed) or rrf (default {defaults.fusion})")
     parser.add_argument("--bm25-share", type=float, default=defaults.bm25_share,
                         help=f"convex fusion: BM25's share of the mix, dense gets the rest (default {defaults.bm25_share})")
+    parser.add_argument("--bm25-lead", type=int, default=defaults.bm25_lead,
+                        help=f"convex fusion: BM25's top N come first, re-ordered by the mix (0: none; default {defaults.bm25_lead})")
     parser.add_argument("--rrf-k", type=float, default=defaults.rrf_k, help="reciprocal rank fusion constant")
     parser.add_argument("--bm25-weight", type=float, default=defaults.bm25_weight,
                         help=f"BM25's weight in the fusion, dense counts 1 (default {defaults.bm25_weight})")
     parser.add_argument("--depth", type=int, default=defaults.bm25_depth, help="hits each retriever contributes")
     parser.add_argument("--per-article", type=int, default=0, help="at most N passages per article (0: no cap)")
     parser.add_argument("--reranker", default=None, help="cross-encoder name or folder (off by default)")
+    parser.add_argument("--max-question-chars", type=int, default=None, metavar="N",
+                        help=f"refuse longer questions (default: ${ENV_MAX_QUESTION_CHARS} or 500)")
     add_date_options(parser)
 
 
@@ -49,11 +62,32 @@ def add_date_options(parser: argparse.ArgumentParser) -> None:
 
 
 def retrieval_settings(args: argparse.Namespace) -> RetrievalSettings:
-    return RetrievalSettings(mode=args.mode, k=args.k, fusion=args.fusion, bm25_share=args.bm25_share,
+    """RetrievalSettings from the flags; each retriever goes at least k deep, so -k 500 gives 500 hits."""
+    if args.reranker:
+        check_reranker(args.reranker)
+    depth = max(args.depth, args.k)
+    return RetrievalSettings(mode=args.mode, k=args.k, fusion=args.fusion, bm25_share=args.bm25_share, bm25_lead=args.bm25_lead,
                              rrf_k=args.rrf_k, bm25_weight=args.bm25_weight,
-                             bm25_depth=args.depth,
-                             dense_depth=args.depth, max_per_article=args.per_article, reranker=args.reranker,
+                             bm25_depth=depth,
+                             dense_depth=depth, max_per_article=args.per_article, reranker=args.reranker,
                              since=args.since, until=args.until)
+
+
+def check_reranker(name: str) -> None:
+    """Refuse a --reranker that is neither a folder nor a model in the local cache, naming that flag."""
+    from ..embedders.sentence_transformers_backend import resolve_local_model
+
+    try:
+        resolve_local_model(name)
+    except MissingModelError:
+        raise RagError(f"--reranker {name}: no such cross-encoder folder, and no model of that name in the local "
+                       f"Hugging Face cache; pass --reranker /path/to/a/cross-encoder/folder, download it where "
+                       f"there is network (`huggingface-cli download {name}`), or leave --reranker out") from None
+
+
+def requested_embedder(args: argparse.Namespace) -> str | None:
+    """--embedder, else $RAG_EMBEDDER: an index built with another embedder is refused either way."""
+    return args.embedder or env(ENV_EMBEDDER)
 
 
 def register(sub) -> None:
@@ -82,11 +116,23 @@ def register(sub) -> None:
 
 
 def run_index(args: argparse.Namespace) -> int:
-    settings = IndexSettings(embedder=args.embedder or default_embedder(), chunking=chunk_settings(args),
+    try:
+        chunking = chunk_settings(args)
+    except ValueError as exc:
+        raise RagError(f"--chunk-size {args.chunk_size} --chunk-overlap {args.chunk_overlap}: {exc}") from None
+    settings = IndexSettings(embedder=args.embedder or default_embedder(), chunking=chunking,
                              dense_kind=args.dense, record_fields=_record_fields(args))
     index_dir = args.index or default_index_dir()
-    report = build_index(index_dir, args.paths or _recorded_sources(index_dir) or [default_seeds()], settings,
-                         rebuild=args.rebuild, progress=not args.quiet)
+    paths = args.paths or _recorded_sources(index_dir) or [default_seeds()]
+    existed = prepare_update(index_dir, paths, args.rebuild)
+    report = build_index(index_dir, paths, settings, rebuild=args.rebuild, progress=progress_option(args.quiet))
+    if not existed and report.files == 0:
+        from ..index.guard import remove_index_folder
+
+        remove_index_folder(index_dir)  # the new folder this build made: nothing of anybody else's is in it
+        reasons = "; ".join(f"{p.path}: {p.reason}" for p in report.problems[:3]) or "no article text"
+        raise WorkFailedError(f"nothing indexed from {', '.join(map(str, paths))} ({reasons}); "
+                              f"no index was written at {index_dir}")
     code = report_problems(report.problems)
     print(f"{index_dir}: {summary_line(report)}")
     stages = ", ".join(f"{k} {v:.2f}s" for k, v in report.stage_seconds.items())
@@ -119,29 +165,62 @@ def _recorded_sources(index_dir: Path) -> list[Path]:
         return []
 
 
+def prepare_update(index_dir: Path, paths: list[Path], rebuild: bool) -> bool:
+    """Before a build: refuse nothing to index for a new index, and a damaged index unless rebuilding it
+    (a rebuild then starts from its sources without reusing its vectors). True when an index exists."""
+    from ..index.builder import recover_interrupted_swap
+    from ..index.files import update_problem
+    from ..index.guard import check_replaceable, remove_index_folder
+    from ..loading import find_files
+
+    index_dir = Path(index_dir)
+    check_replaceable(index_dir)
+    recover_interrupted_swap(index_dir)
+    existed = (index_dir / "manifest.json").exists()
+    if existed:
+        problem = update_problem(index_dir)
+        if problem and not rebuild:
+            raise WorkFailedError(problem)
+        if problem:
+            what = problem.split("; rebuild the index with")[0]
+            print(f"rag: {what}: rebuilding the index from {', '.join(map(str, paths))} without its old vectors",
+                  file=sys.stderr)
+            remove_index_folder(index_dir)
+            existed = False
+    if not existed:
+        found, problems = find_files(paths)
+        if not found:
+            reasons = "; ".join(f"{p.path}: {p.reason}" for p in problems[:3]) or "no files"
+            raise WorkFailedError(f"nothing to index in {', '.join(map(str, paths))} ({reasons}); "
+                                  f"no index was written at {index_dir}")
+    return existed
+
+
 def read_questions(batch: str) -> list[str]:
-    stream = sys.stdin if batch == "-" else open(batch, encoding="utf-8")
-    with stream if batch != "-" else _nullcontext(stream) as fh:
-        return [line.strip() for line in fh if line.strip()]
-
-
-class _nullcontext:
-    def __init__(self, value):
-        self.value = value
-
-    def __enter__(self):
-        return self.value
-
-    def __exit__(self, *exc):
-        return False
+    """The questions of a --batch file ('-': stdin); bad lines are reported on stderr by number and left out."""
+    lines, problems = read_batch(batch)
+    for problem in problems:
+        print(f"rag: {batch}:{problem}; skipped", file=sys.stderr)
+    return [line.text for line in lines]
 
 
 def questions_from(args: argparse.Namespace, command: str) -> list[str] | None:
-    """The question argument or the --batch lines; None (after a usage line) when neither was given."""
+    """The question argument or the --batch lines; None (after a usage line) when neither was given.
+    Skipped batch lines are counted in `args.input_problems`, so the command exits 1 after the others."""
+    from ..limits import check_question
+
+    if getattr(args, "max_question_chars", None) is not None:
+        set_max_question_chars(args.max_question_chars)
     if args.batch:
-        return read_questions(args.batch)
+        lines, problems = read_batch(args.batch)
+        for problem in problems:
+            print(f"rag {command}: {args.batch}: {problem}; skipped", file=sys.stderr)
+        args.input_problems = len(problems)
+        if not lines and not problems:
+            raise RagError(f"--batch {args.batch} holds no questions (one question a line)")
+        return [line.text for line in lines]
     if args.question:
-        return [args.question]
+        return [check_question(args.question.strip())]
     print(f"rag {command}: give a question or --batch FILE", file=sys.stderr)
     return None
 
@@ -151,7 +230,7 @@ def run_search(args: argparse.Namespace) -> int:
     if questions is None:
         return 2
     settings = retrieval_settings(args)
-    index = open_or_build(args.index or default_index_dir(), args.embedder)
+    index = open_index(args.index, requested_embedder(args))
     if not settings.reranker and not args.json:
         print(f"({RERANK_OFF_NOTE})", file=sys.stderr)
     for question in questions:

@@ -53,7 +53,7 @@ def run_search(index: Index, query: str, settings: RetrievalSettings,
         rankings["dense"] = [int(r) for r in rows]
         side_scores["dense"] = {int(r): float(s) for r, s in zip(rows, scores)}
     if settings.mode == "hybrid" and settings.fusion == "convex":
-        fused = _convex(index, rankings, bm25_all, query_vector, settings.bm25_share)
+        fused = _convex(index, rankings, bm25_all, query_vector, settings.bm25_share, settings.bm25_lead)
     elif settings.mode == "hybrid":
         fused = reciprocal_rank_fusion(rankings, k=settings.rrf_k, weights={"bm25": settings.bm25_weight, "dense": 1.0})
     else:
@@ -79,16 +79,19 @@ def run_search(index: Index, query: str, settings: RetrievalSettings,
 
 
 def _convex(index: Index, rankings: dict[str, list[int]], bm25_all: np.ndarray | None, query_vector: np.ndarray,
-            bm25_share: float) -> list[tuple[int, float]]:
+            bm25_share: float, bm25_lead: int) -> list[tuple[int, float]]:
     """Both retrievers score every candidate either of them found (BM25 from its full score array, dense exactly
-    from the stored vectors), then the normalised scores are mixed."""
+    from the stored vectors), the normalised scores are mixed, and BM25's own top `bm25_lead` go first (in the
+    mixed order), so hybrid never drops a passage BM25 alone ranks that high."""
     rows = np.asarray(list(dict.fromkeys(rankings["bm25"] + rankings["dense"])), dtype=np.int64)
     if not len(rows):
         return []
     bm25 = bm25_all[rows] if bm25_all is not None else np.zeros(len(rows))
     dense_scores = np.asarray(index.vectors[np.sort(rows)], dtype=np.float32) @ query_vector.astype(np.float32)
     dense_scores = dense_scores[np.argsort(np.argsort(rows))]  # back from sorted-row order (faster mmap reads)
-    return convex_fusion(rows, {"bm25": bm25, "dense": dense_scores}, {"bm25": bm25_share, "dense": 1 - bm25_share})
+    fused = convex_fusion(rows, {"bm25": bm25, "dense": dense_scores}, {"bm25": bm25_share, "dense": 1 - bm25_share})
+    lead = set(rankings["bm25"][:bm25_lead])
+    return [item for item in fused if item[0] in lead] + [item for item in fused if item[0] not in lead]
 
 
 def prefer_question_period(index: Index, query: str, fused: list[tuple[int, float]], boost: float
