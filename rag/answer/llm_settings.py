@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..errors import RagError
+from ..settings import config_root, llm_env
 
-ENV = {"base_url": "RAG_LLM_BASE_URL", "model": "RAG_LLM_MODEL", "api_key": "RAG_LLM_API_KEY"}
-CONFIG_PATH = Path(os.environ.get("XDG_CONFIG_HOME", Path.home() / ".config")) / "rag-news-zh" / "llm.json"
+
+def config_path() -> Path:
+    """The default LLM config file, ~/.config/rag-news-zh/llm.json (read when asked, not at import)."""
+    return config_root() / "llm.json"
 
 
 @dataclass(frozen=True)
@@ -33,7 +35,7 @@ class LLMSettings:
 def load_llm_settings(config: Path | None = None, **overrides) -> LLMSettings:
     """Config file (default ~/.config/rag-news-zh/llm.json), then environment, then explicit overrides."""
     settings = LLMSettings()
-    path = config or CONFIG_PATH
+    path = config or config_path()
     if path and Path(path).is_file():
         try:
             data = json.loads(Path(path).read_text(encoding="utf-8"))
@@ -46,8 +48,7 @@ def load_llm_settings(config: Path | None = None, **overrides) -> LLMSettings:
         settings = replace(settings, **data)
     elif config:
         raise RagError(f"LLM config file {config} does not exist")
-    env = {field: os.environ[var] for field, var in ENV.items() if os.environ.get(var)}
-    settings = replace(settings, **env)
+    settings = replace(settings, **llm_env())
     return replace(settings, **{k: v for k, v in overrides.items() if v not in (None, "")})
 
 

@@ -12,13 +12,13 @@ from pathlib import Path
 from ..answer.extractive import ExtractiveSettings
 from ..answer.llm_settings import load_llm_settings
 from ..answer.pipeline import ANSWERERS
-from ..errors import RagError
+from ..errors import RagError, WorkFailedError
 from ..retrieval import MODES, RetrievalSettings
-from ..service import open_or_build
-from ..settings import default_index_dir, default_seeds
+from ..service import open_index
+from ..settings import default_seeds
 from .answer_cmds import add_llm_options
-from .index_cmds import add_date_options, add_index_option
-from .output import print_json
+from .index_cmds import add_date_options, add_index_option, requested_embedder
+from .output import print_json, progress_option
 
 LLM_SKIPPED = ("answerer llm skipped: no LLM endpoint configured (set --llm-base-url and --llm-model, "
                "RAG_LLM_BASE_URL / RAG_LLM_MODEL, or ~/.config/rag-news-zh/llm.json)")
@@ -103,6 +103,8 @@ def run_eval(args: argparse.Namespace) -> int:
                             api_key=args.llm_api_key)
     notes = [LLM_SKIPPED] if "llm" in requested and not llm.configured else []
     answerers = tuple(a for a in requested if a != "llm" or llm.configured)
+    if "llm" in answerers:
+        _check_endpoint(llm)
     notes.append(JUDGE_NOTE.format(why="" if llm.configured else " (no LLM endpoint configured)"))
     extractive = ExtractiveSettings() if args.abstain_threshold is None else \
         ExtractiveSettings(abstain_threshold=args.abstain_threshold)
@@ -112,7 +114,8 @@ def run_eval(args: argparse.Namespace) -> int:
     out.mkdir(parents=True, exist_ok=True)
     started, t0 = datetime.now().isoformat(timespec="seconds"), time.perf_counter()
 
-    index = open_or_build(args.index or default_index_dir(), args.embedder, progress=not args.quiet)
+    bars = not args.quiet and sys.stderr.isatty()  # tqdm redraws would flood a log file
+    index = open_index(args.index, requested_embedder(args), progress=progress_option(args.quiet))
     label = args.corpus_name or args.qa_file.stem
     indexes = [(label, index)]
     if args.distractors is not None:
@@ -123,13 +126,13 @@ def run_eval(args: argparse.Namespace) -> int:
         base = [Path(p) for p in index.manifest.sources] or [default_seeds()]
         asked_about = frozenset(Path(s.split("#")[0]).stem for r in rows for s in r.sources)
         folder, skipped = distractor_index(args.distractors, n, index.manifest.embedder, base,
-                                           progress=not args.quiet, exclude=asked_about)
+                                           progress=bars, exclude=asked_about)
         indexes.append((f"{label}+{n}", Index.open(folder)))
         notes.append(f"distractor index `{folder}`: {', '.join(map(str, base))} plus {n} other articles of "
                      f"`{args.distractors}` sampled with a fixed seed" + (f"; {len(skipped)} files skipped" if skipped else ""))
     runs = []
     for corpus, idx in indexes:
-        runs += evaluate(idx, rows, settings, corpus=corpus, progress=not args.quiet)
+        runs += evaluate(idx, rows, settings, corpus=corpus, progress=bars)
     missing = unreachable_evidence(index, rows, settings.min_overlap)
     if missing:
         notes.append(f"{len(missing)} answerable questions have evidence that no indexed passage of their source "
@@ -141,7 +144,31 @@ def run_eval(args: argparse.Namespace) -> int:
         print_json(data)
     else:
         _print_summary(data, out)
-    return 1 if problems else 0
+    failed = _report_failed_answers(runs)
+    return 1 if problems or failed else 0
+
+
+def _check_endpoint(llm) -> None:
+    """A dead LLM endpoint fails the run at once, instead of scoring every answer 0 after a long wait."""
+    from ..answer.llm_settings import endpoint_status
+
+    ok, _ = endpoint_status(llm, timeout=5.0)
+    if not ok:
+        raise WorkFailedError(f"the LLM endpoint {llm.base_url} does not answer GET /models; start the model server "
+                              "(e.g. scripts/ensure_llama_cpp.sh), fix --llm-base-url / RAG_LLM_BASE_URL, or "
+                              "evaluate without it: --answerer extractive")
+
+
+def _report_failed_answers(runs) -> int:
+    """One stderr line per configuration whose answers failed (the metrics count them as wrong); their number."""
+    failed = 0
+    for run in runs:
+        errors = [a.error for a in run.answers if a.error]
+        if errors:
+            failed += len(errors)
+            print(f"rag eval: {run.name}: {len(errors)} of {len(run.answers)} answers failed, scored as wrong "
+                  f"(first: {errors[0][:200]})", file=sys.stderr)
+    return failed
 
 
 def _metrics(args, rows, problems, settings, runs, indexes, notes, started, seconds) -> dict:

@@ -6,10 +6,10 @@ import argparse
 import os
 from pathlib import Path
 
-from ..settings import default_index_dir
+from ..settings import ENV_MAX_QUESTION_CHARS, ENV_UI_AUTH, default_index_dir, set_max_question_chars, ui_auth
 from .index_cmds import add_index_option
 
-ENV_AUTH = "RAG_UI_AUTH"
+ENV_AUTH = ENV_UI_AUTH
 
 
 def register(sub) -> None:
@@ -20,6 +20,8 @@ def register(sub) -> None:
     p.add_argument("--uploads", type=Path, default=None,
                    help="folder for files uploaded on the page (default: <index>.uploads beside the index)")
     p.add_argument("--concurrency", type=int, default=4, help="questions answered at the same time (default 4)")
+    p.add_argument("--max-question-chars", type=int, default=None, metavar="N",
+                   help=f"refuse longer questions on the page and its API (default: ${ENV_MAX_QUESTION_CHARS} or 500)")
     add_index_option(p)
     p.set_defaults(func=run_ui)
 
@@ -28,7 +30,9 @@ def run_ui(args: argparse.Namespace) -> int:
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # read when gradio is imported
     from ui.app import launch, parse_auth  # gradio is slow to import: only for this command
 
-    auth = parse_auth(args.auth or os.environ.get(ENV_AUTH))
+    if args.max_question_chars is not None:
+        set_max_question_chars(args.max_question_chars)
+    auth = parse_auth(args.auth or ui_auth())
     launch(args.index or default_index_dir(), host=args.host, port=args.port, auth=auth, uploads_dir=args.uploads,
            embedder=args.embedder, concurrency=args.concurrency)
     return 0

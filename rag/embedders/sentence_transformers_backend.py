@@ -19,7 +19,8 @@ def resolve_local_model(name: str) -> str:
     path = Path(name).expanduser()
     if path.is_dir():
         return str(path)
-    if path.suffix or name.startswith((".", "/", "~")):
+    # a hub name is NAME or ORG/NAME, and may hold dots (BAAI/bge-small-zh-v1.5): only a path-like name is a folder
+    if name.startswith((".", "/", "~")) or name.count("/") > 1 or "\\" in name:
         raise MissingModelError(f"model folder '{name}' does not exist; pass st:/path/to/a/sentence-transformers/folder")
     try:
         from huggingface_hub import snapshot_download

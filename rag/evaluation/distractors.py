@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import json
 import lzma
-import os
 import random
 import re
 from pathlib import Path
@@ -16,9 +15,10 @@ SAMPLE_SEED = 0
 
 
 def cache_root() -> Path:
-    """$XDG_CACHE_HOME/rag-news-zh, else ~/.cache/rag-news-zh."""
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "rag-news-zh"
+    """The project's one cache folder: $RAG_CACHE_DIR, else $XDG_CACHE_HOME/rag-news-zh, else ~/.cache/rag-news-zh."""
+    from ..settings import cache_root as project_cache_root
+
+    return project_cache_root()
 
 
 def corpus_digest(path: Path) -> str:

@@ -1,4 +1,4 @@
-"""The QA file: one JSON object a line; malformed lines are reported with their number and skipped."""
+"""The QA file (docs/eval/qa-format.md): one JSON object a line; malformed lines are reported by number and skipped."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ..errors import RagError
 
-QUESTION_TYPES = ("factoid", "list", "multi-hop", "paraphrase", "unanswerable")
+QUESTION_TYPES = ("factoid", "list", "multi-hop", "paraphrase", "follow-up", "unanswerable")
 
 
 @dataclass(frozen=True)
@@ -26,6 +26,8 @@ class QARow:
     source2: str | None = None
     article: str | None = None
     line: int = 0
+    previous: str | None = None  # id of the question this follow-up continues
+    split: str | None = None  # "dev" (tune on it) or "test" (report on it); None: use everywhere
 
     @property
     def evidences(self) -> tuple[str, ...]:
@@ -49,8 +51,13 @@ class QAProblem:
         return f"line {self.line}: {self.reason}"
 
 
-_REQUIRED = {"id": str, "question": str, "answers": list, "answerable": bool, "type": str}
-_OPTIONAL = ("source", "evidence", "evidence2", "source2", "article")
+_REQUIRED = {"id": str, "question": str, "answers": list, "answerable": bool}
+_OPTIONAL = ("type", "source", "evidence", "evidence2", "source2", "article", "previous", "split")
+
+
+def default_type(answerable: bool) -> str:
+    """The type of a row that gives none: unanswerable when it cannot be answered, else factoid."""
+    return "factoid" if answerable else "unanswerable"
 
 
 def parse_row(data: object, line: int) -> QARow:
@@ -75,9 +82,10 @@ def parse_row(data: object, line: int) -> QARow:
         if not (data.get("source") and data.get("evidence")):
             raise ValueError("answerable row needs 'source' and 'evidence'")
     return QARow(id=data["id"], question=data["question"].strip(), answers=tuple(data["answers"]),
-                 answerable=data["answerable"], type=data["type"], source=data.get("source"),
-                 evidence=data.get("evidence"), evidence2=data.get("evidence2"), source2=data.get("source2"),
-                 article=data.get("article"), line=line)
+                 answerable=data["answerable"], type=data.get("type") or default_type(data["answerable"]),
+                 source=data.get("source"), evidence=data.get("evidence"), evidence2=data.get("evidence2"),
+                 source2=data.get("source2"), article=data.get("article"), line=line,
+                 previous=data.get("previous"), split=data.get("split"))
 
 
 def load_qa(path: Path | str) -> tuple[list[QARow], list[QAProblem]]:

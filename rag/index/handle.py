@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from pathlib import Path
 
-import numpy as np
-
 from ..embedders import Embedder
 from ..embedders.registry import shared_embedder
+from ..errors import EmptyIndexError, IndexDamagedError
 from ..models import Chunk, Hit
-from . import dense, published, sparse, store
+from . import store
 from .builder import recover_interrupted_swap
+from .files import damaged, open_parts, read_manifest
 from .manifest import Manifest
 
 
@@ -21,11 +22,8 @@ class Index:
     def __init__(self, folder: Path, manifest: Manifest, embedder: Embedder | None = None):
         self.folder = folder
         self.manifest = manifest
-        self.conn = store.connect(folder / "store.sqlite", readonly=True)
-        self.dense = dense.load(folder / "dense.faiss")
-        self.bm25 = sparse.load(folder / "bm25")
-        self.vectors = np.load(folder / "vectors.npy", mmap_mode="r")  # exact dense scores for fusion candidates
-        self.published_days = published.load(folder, manifest.chunks)
+        # each part is checked against the manifest: a damaged file is named with the rebuild command
+        self.conn, self.dense, self.bm25, self.vectors, self.published_days = open_parts(folder, manifest)
         self.has_dates = bool(len(self.published_days)) and bool((self.published_days >= 0).any())
         self._embedder = embedder
         self._lock = threading.Lock()
@@ -36,7 +34,7 @@ class Index:
         """Open an index, refusing one built with another embedder or chunking (the message says how to rebuild)."""
         folder = Path(folder)
         recover_interrupted_swap(folder)
-        manifest = Manifest.read(folder)
+        manifest = read_manifest(folder)
         manifest.check(folder, embedder=embedder, chunking=chunking)
         return cls(folder, manifest, embedder_instance)
 
@@ -52,7 +50,10 @@ class Index:
 
     def chunks_by_rows(self, rows: list[int]) -> dict[int, Chunk]:
         with self._lock:  # one SQLite connection shared by the page's worker threads
-            return store.chunks_by_rows(self.conn, rows)
+            try:
+                return store.chunks_by_rows(self.conn, rows)
+            except sqlite3.DatabaseError as exc:  # a page damaged past the checks made when opening
+                raise IndexDamagedError(damaged(self.folder, "store.sqlite", exc)) from None
 
     def files(self) -> list[store.FileRecord]:
         with self._lock:
@@ -67,9 +68,14 @@ class Index:
         k and mode given beside settings override those two fields of it, nothing else."""
         from dataclasses import replace
 
+        from ..limits import check_question
         from ..retrieval.search import run_search
         from ..retrieval.settings import RetrievalSettings
 
+        check_question(query)  # one pasted document must not hold a worker for many seconds
+        if self.manifest.chunks == 0:
+            raise EmptyIndexError(f"index {self.folder} is empty: all its files were removed; add files with "
+                                  f"`rag index FILES --index {self.folder}`")
         overrides = {name: value for name, value in (("k", k), ("mode", mode)) if value is not None}
         settings = replace(settings or RetrievalSettings(), **overrides)
         return run_search(self, query, settings)

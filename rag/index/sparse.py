@@ -15,7 +15,9 @@ def build(token_lists: list[list[str]]):
 
     logging.getLogger("bm25s").setLevel(logging.WARNING)
     retriever = bm25s.BM25()
-    retriever.index([tokens or [EMPTY_DOC_TOKEN] for tokens in token_lists], show_progress=False)
+    # an index whose files were all removed holds no chunks; bm25s cannot index nothing, so one empty document
+    retriever.index([tokens or [EMPTY_DOC_TOKEN] for tokens in token_lists] or [[EMPTY_DOC_TOKEN]],
+                    show_progress=False)
     return retriever
 
 
