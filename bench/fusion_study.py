@@ -151,11 +151,22 @@ def variants(depth: int) -> dict[str, Callable[[Question], np.ndarray]]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--index", type=Path, required=True)
+    parser.add_argument("--index", type=Path, help="the index to study (or build one with --base/--distractors)")
+    parser.add_argument("--base", type=Path, action="append", default=[],
+                        help="with --distractors: files or folders of the index (repeatable)")
+    parser.add_argument("--distractors", type=Path, help="JSONL[.xz] corpus to add N articles from")
+    parser.add_argument("--n", type=int, default=1000, help="distractor articles (default 1000)")
     parser.add_argument("--qa", action="append", required=True, help="QA file, optionally FILE:split")
     parser.add_argument("--depth", type=int, default=50, help="candidates per retriever (default 50, as search)")
     parser.add_argument("--out", type=Path, default=None, help="folder for fusion.md and fusion.json")
     args = parser.parse_args()
+    if args.distractors:
+        from rag.evaluation.distractors import distractor_index
+
+        asked_about = frozenset(p.stem for b in args.base for p in Path(b).rglob("*.txt"))
+        args.index, _ = distractor_index(args.distractors, args.n, "e5", args.base, exclude=asked_about)
+    if args.index is None:
+        parser.error("give --index DIR, or --base PATH … --distractors CORPUS")
     index = Index.open(args.index)
     sets: dict[str, list[Question]] = {}
     for spec in args.qa:
