@@ -61,7 +61,7 @@ def collect(qa_file: Path, index_dir: Path, mode: str) -> list[dict]:
             history = [{"question": prev["question"], "answer": ""}]
         answer = ask(index, row.question, settings, history=history)
         record = score_answer(row, answer, 0.0)
-        out.append({"id": row.id, "type": row.type, "answerable": row.answerable, "set": qa_file.name,
+        out.append({"id": row.id, "type": row.type, "question": row.question, "answer": answer.text[:80], "answerable": row.answerable, "set": qa_file.name,
                     "hard_abstain": answer.abstained, "signals": answer.signals,
                     "label": int(row.answerable and record.correct and not answer.abstained)})
     index.close()
@@ -122,7 +122,10 @@ def main(argv=None) -> int:
              "fitted_on": f"{len(usable)} dev questions of {', '.join(s.split('=')[0] for s in args.set)} "
                           f"({args.mode}); accuracy {score:.3f} on the questions it decides; python -m eval.fit_abstention"}
     print(json.dumps(model, ensure_ascii=False, indent=2))
-    summarise(records, {r["id"]: float(pi) for r, pi in zip(usable, p)}, threshold)
+    prob = {(r["set"], r["id"]): float(pi) for r, pi in zip(usable, p)}
+    for name in dict.fromkeys(r["set"] for r in records):
+        print(f"{name}:")
+        summarise([r for r in records if r["set"] == name], prob, threshold)
     if args.write:
         target = Path(__file__).resolve().parents[1] / "rag" / "answer" / MODEL_FILE
         target.write_text(json.dumps(model, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
@@ -132,21 +135,23 @@ def main(argv=None) -> int:
     return 0
 
 
-def summarise(records: list[dict], prob: dict[str, float], threshold: float) -> None:
+def summarise(records: list[dict], prob: dict[tuple[str, str], float], threshold: float) -> None:
     """Accuracy per type, abstention and false abstention with the fitted model (on the fitting data)."""
     by_type: dict[str, list[int]] = defaultdict(list)
     counts = Counter()
     for r in records:
-        answered = not r["hard_abstain"] and prob.get(r["id"], 0.0) >= threshold
+        answered = not r["hard_abstain"] and prob.get((r["set"], r["id"]), 0.0) >= threshold
         correct = (answered and r["label"] == 1) if r["answerable"] else not answered
         by_type[r["type"]].append(int(correct))
         counts["answerable" if r["answerable"] else "unanswerable"] += 1
         if r["answerable"] and not answered:
             counts["false_abstention"] += 1
     total = sum(sum(v) for v in by_type.values()) / max(1, len(records))
-    print(f"overall accuracy {total:.3f}; false abstention {counts['false_abstention'] / max(1, counts['answerable']):.3f}")
+    unans = by_type.get("unanswerable", [])
+    print(f"  overall accuracy {total:.3f}; abstention {sum(unans) / max(1, len(unans)):.3f}; "
+          f"false abstention {counts['false_abstention'] / max(1, counts['answerable']):.3f}")
     for t, v in sorted(by_type.items()):
-        print(f"  {t:14s} n={len(v):4d} accuracy {sum(v) / len(v):.3f}")
+        print(f"    {t:14s} n={len(v):4d} accuracy {sum(v) / len(v):.3f}")
 
 
 if __name__ == "__main__":

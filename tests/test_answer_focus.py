@@ -89,3 +89,37 @@ def test_list_question_gathers_items(seed_index):
     answer = ask(seed_index, "与青岛一道推进胶东经济圈一体化的另外四个城市是哪些？")
     assert not answer.abstained
     assert sum(city in answer.text for city in ("烟台", "威海", "潍坊", "日照")) >= 3
+
+
+@pytest.mark.parametrize("question,kind,unit", [
+    ("前2个月青岛进口额是多少？", "number", "money"),
+    ("“关税e贷”的贷款年利率具体是多少？", "number", "%"),
+    ("海尔青岛洗衣机互联工厂的占地面积有多大？", "number", "area"),
+    ("宝山镇哪一年第一次引进美国蓝莓品种？", "date", "year"),
+    ("前两个月青岛港集装箱吞吐量是多少万标准箱？", "number", "标准箱"),
+    ("居民李建民家这几天降温时屋里只有几度？", "number", "度"),
+    ("共享制造模式能帮行业把各环节的成本压低多少？", "number", ""),
+    ("在工信部2019年跨行业跨领域工业互联网平台中排第几？", "ordinal", ""),
+])
+def test_question_type_infers_the_unit(question, kind, unit):
+    from rag.answer.question_type import classify_question
+
+    qtype = classify_question(question)
+    assert (qtype.kind, qtype.unit) == (kind, unit)
+
+
+def test_values_of_the_asked_type():
+    from rag.answer.values import date_values, number_values, place_values
+
+    assert [v.text for v in number_values("出口730.5亿元，铁矿砂进口618.8万吨", "money")] == ["730.5亿元"]
+    assert [v.text for v in number_values("国创中心与贾利民等5位总设计师签约", "名")] == ["5位"]
+    assert [v.text for v in number_values("为走出一条青岛特色的道路", "条")] == []  # 一条 is an article, not a count
+    assert [v.text for v in date_values("本报2月22日讯 2023年获批", "year")] == ["2023年"]
+    assert place_values("曾赞荣在府新大厦会见了王国强一行")[0].text == "府新大厦"
+    assert "荣获" not in [v.text for v in person_values("10人荣获“青岛消费维权年度人物”")]
+
+
+def test_question_without_the_asked_unit_in_any_passage_abstains(seed_index):
+    # 标准箱 (container throughput) is never reported in the seed pages
+    answer = ask(seed_index, "前两个月青岛港集装箱吞吐量是多少万标准箱？")
+    assert answer.abstained

@@ -11,7 +11,7 @@ from importlib.resources import files
 from ..errors import RagError
 from ..models import Hit
 
-FEATURES = ("evidence", "type_match", "focus_match", "qualifier_match", "agreement")
+FEATURES = ("evidence", "type_match", "focus_match", "qualifier_match", "agreement", "coverage", "focus_in_passages")
 MODEL_FILE = "abstention.json"
 
 
@@ -33,7 +33,8 @@ def load_model() -> AbstentionModel:
     """The packaged coefficients (rag/answer/abstention.json)."""
     try:
         data = json.loads(files("rag.answer").joinpath(MODEL_FILE).read_text(encoding="utf-8"))
-        return AbstentionModel({k: float(data["weights"][k]) for k in FEATURES}, float(data["bias"]),
+        # a signal the file does not weigh counts zero (a model fitted before the signal existed)
+        return AbstentionModel({k: float(data["weights"].get(k, 0.0)) for k in FEATURES}, float(data["bias"]),
                                float(data["threshold"]))
     except (OSError, KeyError, ValueError) as exc:
         raise RagError(f"rag/answer/{MODEL_FILE} is missing or malformed ({exc}); "

@@ -150,11 +150,30 @@ def judged_candidates(question: str, hits: list[Hit], settings: ExtractiveSettin
     return sorted(out, key=lambda x: (-x.score, x.cand.hit_index, x.cand.start))
 
 
-def signals_of(best: Judged, hits: list[Hit]) -> dict[str, float]:
+def passage_coverage(question: str, hit: Hit) -> float:
+    """Share of the question's words (weighted by length, a cheap stand-in for rarity) found in the passage."""
+    words = set(tokenize(question))
+    if not words:
+        return 0.0
+    text = hit.title + hit.text
+    return sum(len(w) for w in words if w in text) / sum(len(w) for w in words)
+
+
+def focus_in_passages(question: str, hits: list[Hit]) -> float:
+    """1 when the asked quantity or noun occurs in any passage given, 0 when in none, 0.5 when none is asked."""
+    words = analyze_focus(question).words
+    if not words:
+        return 0.5
+    return 1.0 if any(w in h.title + h.text for h in hits for w in words) else 0.0
+
+
+def signals_of(question: str, best: Judged, hits: list[Hit]) -> dict[str, float]:
     """What the abstention model weighs for the chosen sentence."""
+    hit = hits[best.cand.hit_index]
     return {"evidence": round(best.cand.lexical, 4), "type_match": best.judgement.type_ok,
             "focus_match": best.judgement.focus_ok, "qualifier_match": best.judgement.qualifier_ok,
-            "agreement": round(agreement(hits[best.cand.hit_index], hits), 4)}
+            "agreement": round(agreement(hit, hits), 4), "coverage": round(passage_coverage(question, hit), 4),
+            "focus_in_passages": focus_in_passages(question, hits)}
 
 
 def short_answer(question: str, sentence: str) -> str:
@@ -168,6 +187,8 @@ def _must_abstain(question: str, best: Judged) -> str:
     qtype = classify_question(question)
     if qtype.kind in ("person", "reporter") and not best.judgement.value:
         return "问的是人，资料中没有对应的人名"
+    if qtype.kind in ("number", "ordinal", "date") and not best.judgement.type_ok:
+        return "问的是数量、名次或时间，资料中没有对应的数值"
     return ""
 
 
@@ -181,7 +202,7 @@ def answer_extractively(question: str, hits: list[Hit], settings: ExtractiveSett
     if not judged:
         return not_found(asked, hits, answerer, 0.0)
     best = judged[0]
-    signals = signals_of(best, hits)
+    signals = signals_of(question, best, hits)
     probability = round(load_model().probability(signals), 4)
     note = _must_abstain(question, best)
     if note or probability < settings.abstain_threshold:

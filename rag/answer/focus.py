@@ -9,14 +9,20 @@ from functools import lru_cache
 from .facts import _posseg
 
 CUE_RE = re.compile(r"多少|几|谁|哪|何时|何地|何处|什么|多久|多长|多大|多高|多远|多快|多重|是否|有没有|是不是|能否|吗")
-SKIP = frozenset("是 有 共有 拥有 为 的 了 达 达到 共 一共 总共 共计 合计 约 大约 能 可以 可 要 需要 需 将 会 在 到 占 又 都 还 已 "
+SKIP = frozenset("是 有 共有 拥有 总计 总计有 一共有 总共有 为 的 了 达 达到 共 一共 总共 共计 合计 约 大约 能 可以 可 要 需要 需 将 会 在 到 占 又 都 还 已 "
                  "已经 分别 到底 究竟 具体 目前 现在 最 最快 最多 最少 一 每 该 这 那 其 其中 个 所 由 被 叫 称 做".split())
 MEASURE = frozenset("个 名 位 家 项 条 座 套 次 倍 年 天 部 届 种 类 所 批 场 台 款 只 件 户 人 元 吨 亩 辆 月 日 号 层 期 份 处".split())
 TITLES = ("首席执行官", "董事局主席", "董事长", "总经理", "总裁", "总监", "总编辑", "书记", "市长", "省长", "区长", "县长",
           "镇长", "村长", "主席", "主任", "局长", "部长", "厅长", "院长", "校长", "站长", "行长", "所长", "队长", "社长",
-          "会长", "理事长", "秘书长", "经理", "负责人", "创始人", "董事", "主委", "馆长", "厂长", "台长", "总工程师")
+          "会长", "理事长", "秘书长", "经理", "负责人", "创始人", "董事", "主委", "馆长", "厂长", "台长", "总工程师",
+          "检察长", "首席财务官", "首席投资官", "首席经济学家", "主管", "总干事", "发言人", "常委", "大使", "教练",
+          "主教练", "队长", "党委书记", "总指挥", "处长", "科长", "司长", "署长")
+# words naming a measure, not what is measured: the focus is the word before them
+GENERIC = frozenset("总额 总量 总值 比例 比重 占比 数量 规模 金额 名称 全称 时间 时候 份额 数 量 额 面积 情况 水平 钱 全国 "
+                    "多大 多长".split())
+NAMED = ("nr", "ns", "nt", "nz", "nrt", "nrfg", "j")
 # a stem the archive writes without the suffix: 出口额 -> 出口, 产量 stays
-SUFFIXES = ("总额", "总量", "金额", "规模", "额", "数量", "数")
+SUFFIXES = ("总额", "总量", "金额", "规模", "额", "数量", "数", "量")
 # 前2个月 vs 前3个月, 今年 vs 去年, 第一部 vs 第二部, 2023年 vs 2024年: same class, different value
 QUALIFIER_CLASSES = {
     "rel_year": re.compile(r"今年|去年(?!同期)|前年|明年|上年(?!同期)|本年"),
@@ -48,6 +54,7 @@ def _stems(word: str) -> list[str]:
 
     out = [word]
     parts = [p for p in jieba.lcut_for_search(word) if p != word and len(p) >= 2 and word.endswith(p)]
+    parts = [p for p in parts if p not in GENERIC] if len(word) >= 4 else []  # 外贸出口 -> 出口, but 进出口 stays whole
     if parts:
         out.append(parts[-1])
     for suffix in SUFFIXES:
@@ -86,7 +93,8 @@ def _owner(question: str, title: str, pos: int) -> str:
 def analyze_focus(question: str) -> QuestionFocus:
     """The focus of a (normalised, simplified) question."""
     q = question.strip().rstrip("？?。！!")
-    cue = CUE_RE.search(q)
+    cue = next((m for m in CUE_RE.finditer(q) if q[max(0, m.start() - 1):m.start()] not in ("这", "那", "前", "近", "头")
+                or m.start() == 0), None)  # 这几天 is not the question word
     tokens = [(w.word, w.flag) for w in _posseg().cut(q)]
     starts, pos = [], 0
     for word, _ in tokens:
@@ -94,28 +102,48 @@ def analyze_focus(question: str) -> QuestionFocus:
         pos += len(word)
     cue_at = cue.start() if cue else len(q)
     terms: list[str] = []
+    generic = ""
+    bracket = False
     for i in range(len(tokens) - 1, -1, -1):
         word, flag = tokens[i]
         if starts[i] + len(word) > cue_at:
             continue
-        if word in SKIP or flag in ("x", "uj", "ul", "p", "r", "c", "d", "m", "q", "f") or not word.strip():
-            if terms:
+        if word in "）)" and not terms:
+            bracket = True  # 地区生产总值（GDP）: look past the bracket
+            continue
+        if bracket:
+            bracket = word not in "（("
+            continue
+        if flag == "x" or word in "《》“”（）()":
+            break  # a title or quotation closes just before the question word: no focus of its own
+        if word in SKIP or flag in ("uj", "ul", "p", "r", "c", "d", "m", "q", "f") or not word.strip():
+            if terms or generic:
                 break
             continue
+        if word in GENERIC and not generic:
+            generic = word  # 进出口总额: the quantity is the word before 总额
+            continue
+        if flag.startswith("v") and flag != "vn" or flag in NAMED:
+            break  # verbs (拿到, 增加) and names (李建民) are not the asked quantity
         if len(word) >= 2 or flag.startswith("n"):
             terms.extend(_stems(word))
         break
     head = ""
-    if cue:
-        after = [(w, f) for w, f, s in zip((t[0] for t in tokens), (t[1] for t in tokens), starts) if s >= cue.end()]
-        for word, flag in after[:4]:
-            if word in MEASURE or flag in ("m", "q", "r", "uj"):
+    if cue and cue.group(0) in ("多少", "几"):  # 哪个场馆 / 什么文件 name a category, not a word of the answer
+        rest = q[cue.end():]
+        rest = rest[1:] if rest[:1] in MEASURE or rest[:1] in "大" else rest  # 多少个赛项, 几大方面
+        for w in _posseg().cut(rest[:8]):
+            if w.word in MEASURE or w.flag in ("m", "q", "r", "uj"):
                 if head:
                     break
                 continue
-            if flag.startswith("n") or flag == "vn":
-                head = word  # the last noun of the run: 意大利设计师 -> 设计师
+            if w.word in GENERIC:
+                break
+            if w.flag.startswith("n") or w.flag in ("vn", "b"):
+                head = w.word  # the last noun of the run: 意大利设计师 -> 设计师
                 continue
+            if not head and w.flag == "v" and len(w.word) >= 2 and w.word not in SKIP:
+                head = w.word  # 多少人受伤: the count is of those injured, not of those killed
             break
     title, tpos = _title_in(q)
     deputy = bool(title) and q[max(0, tpos - 1):tpos] == "副"

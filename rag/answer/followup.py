@@ -42,7 +42,7 @@ def is_follow_up(question: str) -> bool:
         return True
     if PRONOUN_RE.search(q) and not _subject_words(PRONOUN_RE.sub("", q)):
         return True
-    return len(q) <= 8 and not _subject_words(q)
+    return len(q) <= 12 and not _subject_words(q)
 
 
 def _swap_qualifier(previous: str, new: str) -> str:
@@ -82,8 +82,10 @@ def rewrite_follow_up(question: str, history: list[Turn]) -> str:
     # 出口呢？: the new focus in place of the old one
     if bare and not CUE_RE.search(bare) and focus_word:
         return previous.replace(focus_word, bare, 1) + "？"
-    # 其中出口多少？: the earlier question's subject, then the new focus and question word
-    if focus_word:
+    # 其中出口多少？: the earlier question's subject, then the new focus and question word;
+    # 比上年同期增加了多少？ asks about the same quantity, so the earlier focus stays
+    own_focus = analyze_focus(normalize_question(body)).terms
+    if focus_word and own_focus:
         context = previous[: previous.rfind(focus_word)]
         return context + body if body.endswith(("？", "?")) else context + body + "？"
     if cue:

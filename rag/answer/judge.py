@@ -16,6 +16,7 @@ from .values import (
     clause_bounds,
     date_values,
     number_values,
+    ordinal_values,
     person_values,
     place_values,
     titled_people,
@@ -68,18 +69,21 @@ def _pick(values: list[Value], sentence: str, focus: QuestionFocus, question: st
             return values[0], NEUTRAL
         return min(values, key=lambda v: (min(abs(v.start - a) for a in anchors), v.start)), NEUTRAL
     best, best_key = None, None
+    numeric = any(ch.isdigit() for v in values for ch in v.text[:1])
     for v in values:
         lo, hi = clause_bounds(sentence, v.start)
         near = [p for p in positions if lo <= p < hi or 0 <= v.start - p <= 12]
         if not near:
             continue
-        key = min((0 if _exact(sentence, p, question) else 1, 0 if p < v.start else 1, abs(v.start - p))
-                  for p in near)
+        # 67个赛项: the asked noun right after the value is the strongest sign
+        head_next = 0 if focus.head and focus.head in sentence[v.end:v.end + len(focus.head) + 2] else 1
+        key = min((head_next, 0 if _exact(sentence, p, question) else 1,
+                   0 if (p < v.start or not numeric) else 1, abs(v.start - p)) for p in near)
         if best_key is None or key < best_key:
             best, best_key = v, key
     if best is None:
         return values[0], 0.0
-    return best, 1.0 if best_key[0] == 0 else 0.6
+    return best, 1.0 if (best_key[0] == 0 or best_key[1] == 0) else 0.6
 
 
 def judge(question: str, qtype: QuestionType, focus: QuestionFocus, sentence: str) -> Judgement:
@@ -95,16 +99,20 @@ def judge(question: str, qtype: QuestionType, focus: QuestionFocus, sentence: st
                     and name.text not in question:
                 return Judgement(name.text, 1.0, 1.0, qual)
         return Judgement("", 1.0 if person_values(sentence) else 0.0, 0.0, qual)
-    if kind in ("number", "date", "person", "place"):
+    if kind in ("number", "ordinal", "date", "person", "place"):
         if kind == "number":
             values = number_values(sentence, qtype.unit)
+        elif kind == "ordinal":
+            values = ordinal_values(sentence)
         elif kind == "date":
-            values = date_values(sentence)
+            values = date_values(sentence, qtype.unit)
         elif kind == "person":
             values = person_values(sentence)
         else:
             values = place_values(sentence)
         value, focus_ok = _pick(values, sentence, focus, question)
+        if kind in ("date", "place") and focus_ok == 0.0 and _focus_positions(focus, sentence, question):
+            focus_ok = 0.6  # a dateline or venue need not share the event's clause
         if value is None:
             return Judgement("", 0.0, 0.0 if focus.words else NEUTRAL, qual)
         lo, hi = clause_bounds(sentence, value.start)

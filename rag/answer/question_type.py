@@ -11,24 +11,45 @@ PERSON_CUES = ("谁", "哪位", "什么人", "哪个人", "记者是", "负责�
 PLACE_CUES = ("哪里", "在哪", "何地", "什么地方", "哪个城市", "哪座城市", "哪个地方", "地点", "哪个区", "哪个市")
 DATE_CUES = ("何时", "什么时候", "哪年", "哪一年", "哪天", "哪一天", "几月", "几号", "什么时间", "日期", "哪个月")
 LIST_CUES = ("哪些", "哪几", "分别", "有哪", "包括什么", "包括哪", "列举", "各是", "和哪")
-UNIT_AFTER_CUE = re.compile(r"(?:多少|几)(个百分点|亿元|万元|元|万吨|吨|家|个|人|项|条|座|套|次|倍|年|天|小时|分钟|名|所|批|场|台|亩|辆|户)")
+UNIT_AFTER_CUE = re.compile(r"(?:多少|几)(?:万|亿|千)?(美元|标准箱|平方米|平方公里|公里|千瓦时|千瓦|毫米|枚|个基点|基点|例|股|环|起|艘|个百分点|个小时|个工作日|亿元|万元|元|万吨|吨|家|个|人|项|条|座|套|次|倍|年|天|小时|分钟|名|"
+                            r"所|批|场|台|亩|辆|户|度|周岁|岁|种|位|部|届|期)")
+# a question about money wants a number in 元 even when it does not say so
+MONEY_CUES = ("多少钱", "补贴", "资金", "投资", "经费", "金额", "总额", "票房", "收入", "营收", "产值", "销售额", "成本",
+              "奖金", "估值", "预算", "融资", "贷款", "捐")
+ORDINAL_CUES = ("第几", "排名", "名列", "位列", "位居")
 
 
 @dataclass(frozen=True)
 class QuestionType:
-    kind: str  # number | reporter | person | place | date | other
+    kind: str  # number | ordinal | reporter | person | place | date | other
     is_list: bool
     unit: str  # unit the question asks for, e.g. 家 in 多少家; "" when unknown
 
 
 def classify_question(question: str) -> QuestionType:
+    """The kind of answer asked for, whether it is a list, and the unit a number must carry."""
     q = question.strip()
     is_list = any(c in q for c in LIST_CUES)
-    m = UNIT_AFTER_CUE.search(q)
+    found = [m for m in UNIT_AFTER_CUE.finditer(q) if q[max(0, m.start() - 1):m.start()] not in ("这", "那", "前", "近")]
+    m = found[-1] if found else None
     unit = m.group(1) if m else ("%" if any(c in q for c in ("比例", "占比", "百分之", "增速", "增长了多少")) else "")
     if not unit and any(c in q for c in ("多久", "多长时间", "多少时间")):
         unit = "time"
-    if any(c in q for c in DATE_CUES):
+    if not unit and "面积" in q:
+        unit = "area"
+    if not unit and re.search(r"率[^，。？]{0,4}?(?:多少|几)", q):
+        unit = "%"
+    if not unit and any(c in q for c in ("哪一年", "哪年", "何年")):
+        unit = "year"
+    money = any(c in q for c in MONEY_CUES) or re.search(r"[\u4e00-\u9fff](?<!份)额", q)  # 进口额, not 份额
+    change = re.search(r"(?:增长|下降|提高|降低|优化|压低|减少|增加|提升|缩短|节约|节省)了?(?:多少|几)", q)
+    if not unit and money and not change and ("多少" in q or "几" in q):
+        unit = "money"
+    if re.search(r"几点|几时(?!候)|什么时刻", q):
+        return QuestionType("date", is_list, "clock")
+    if "第几" in q or (any(c in q for c in ORDINAL_CUES) and "多少" not in q):
+        kind = "ordinal"
+    elif any(c in q for c in DATE_CUES):
         kind = "date"
     elif any(c in q for c in PERSON_CUES) and any(c in q for c in REPORTER_CUES):
         kind = "reporter"

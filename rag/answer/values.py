@@ -5,11 +5,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .facts import CN_NUMBER_RE, DATE_RE, NUMBER_RE, _posseg
+from .facts import CLOCK_RE, CN_NUMBER_RE, DATE_RE, NUMBER_RE, _posseg
 from .focus import TITLES
 
 CLAUSE_MARKS = "，,；;。！？!?：:（）()“”"
-TIME_UNITS = ("分钟", "小时", "天", "年", "个月", "周", "秒")
+TIME_UNITS = ("分钟", "小时", "天", "年", "个月", "周", "秒", "工作日")
+MONEY_UNITS = ("元", "美元", "欧元", "港元")
+UNIT_GROUPS = (("家", "所", "户", "个"), ("名", "人", "位"))
+ORDINAL_RE = re.compile(r"第[一二三四五六七八九十\d]{1,3}(?:名|位)?")
+PLACE_RE = re.compile(r"(?:在|于|落户|位于)((?:位于)?[^，,。；;、：:“”\s]{2,24}?)(?=召开|举行|举办|会见|开幕|开展|启动|落户|成立|"
+                      r"签约|揭牌|挂牌|签署|开机|拍摄|亮相|启幕|进行)")
 # after a person's name comes a verb, a mark or the end; a name glued to more nouns is part of something else
 NAME_ENDS = set(CLAUSE_MARKS + "、 \u3000·")
 NOUNISH = ("n", "ns", "nz", "nt", "ng", "zg", "j", "nrt", "nrfg", "l")
@@ -37,6 +42,15 @@ def unit_fits(value: str, unit: str) -> bool:
         return value.endswith(TIME_UNITS)
     if unit == "%":
         return value.endswith(("%", "％", "成", "个百分点"))
+    if unit == "money":
+        return value.endswith(MONEY_UNITS)
+    if unit == "area":
+        return value.endswith(("平方米", "平方公里", "亩", "公顷"))
+    if unit == "度":
+        return value.endswith(("度", "℃"))
+    for group in UNIT_GROUPS:  # 多少家大学 is answered by 10多所, 多少名 by 6位
+        if unit in group:
+            return value.endswith(group)
     return value.endswith(unit)
 
 
@@ -46,7 +60,7 @@ def number_values(sentence: str, unit: str = "") -> list[Value]:
     found = [Value(m.group(0), m.start(), m.end()) for m in NUMBER_RE.finditer(sentence)
              if any(ch.isdigit() for ch in m.group(0))]
     found += [Value(m.group(0), m.start(), m.end()) for m in CN_NUMBER_RE.finditer(sentence)
-              if not any(v.start <= m.start() < v.end for v in found)]
+              if not any(v.start <= m.start() < v.end for v in found) and not m.group(0).startswith("一")]
     if unit != "time":
         found = [v for v in found if not any(s <= v.start < e for s, e in dates)]
     if unit:
@@ -54,8 +68,12 @@ def number_values(sentence: str, unit: str = "") -> list[Value]:
     return found
 
 
-def date_values(sentence: str) -> list[Value]:
-    return [Value(m.group(0), m.start(), m.end()) for m in DATE_RE.finditer(sentence)]
+def date_values(sentence: str, unit: str = "") -> list[Value]:
+    """Dates; only those naming a year when the question asks 哪一年, times of day for 几点."""
+    if unit == "clock":
+        return [Value(m.group(0), m.start(), m.end()) for m in CLOCK_RE.finditer(sentence)]
+    found = [Value(m.group(0), m.start(), m.end()) for m in DATE_RE.finditer(sentence)]
+    return [v for v in found if re.search(r"\d{4}年", v.text)] if unit == "year" else found
 
 
 def _tokens(sentence: str) -> list[tuple[str, str, int]]:
@@ -66,12 +84,34 @@ def _tokens(sentence: str) -> list[tuple[str, str, int]]:
     return out
 
 
+SURNAMES = set("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢"
+               "姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常"
+               "温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴"
+               "霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚"
+               "岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑"
+               "迟邝官封谈匡鞠惠荆乐冀郁胥南班储原栗燕楚鄢劳谌奚皮粟冼蔺楼盘满闻位厉伊仝区郜海阚花权强帅屠豆朴盖练廉"
+               "禹井祖漆巴丰支卿国狄平计索宣晋相初门云容敬来扈晁芮都普阙浦戈伏鹿薄邸雍辜羊阿乌母裘亓修邰赫杭况那宿鲜"
+               "印逯隆茹诸战慕危玉银亢嵇公哈湛宾戎勾茅利於呼居揭干但尉冶斯元束檀衣信展阴昝智幸奉植衡富尧闭由")
+COMPOUND_SURNAMES = ("欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "尉迟", "公孙", "慕容", "令狐", "夏侯", "长孙", "宇文")
+
+
+def _looks_like_name(word: str) -> bool:
+    """A Chinese name: a surname first, and not a common word the tagger mistook (荣获 is in the dictionary)."""
+    import jieba
+
+    if not (word[0] in SURNAMES or word.startswith(COMPOUND_SURNAMES)):
+        return False
+    return (jieba.dt.FREQ.get(word) or 0) <= 100
+
+
 def person_values(sentence: str) -> list[Value]:
     """Whole person names: nr words that end where the name ends, not cut out of a place (西有藏|马山)."""
     tokens = _tokens(sentence)
     out = []
     for i, (word, flag, pos) in enumerate(tokens):
         if flag != "nr" or not 2 <= len(word) <= 4 or not re.fullmatch(r"[\u4e00-\u9fff·]+", word):
+            continue
+        if not _looks_like_name(word):
             continue
         nxt = tokens[i + 1] if i + 1 < len(tokens) else None
         if nxt and nxt[0][0] not in NAME_ENDS and nxt[1] in NOUNISH:
@@ -84,7 +124,7 @@ def person_values(sentence: str) -> list[Value]:
 
 
 TITLED_RE = re.compile("(" + "|".join(sorted(TITLES, key=len, reverse=True)) + ")"
-                       r"([\u4e00-\u9fff·]{2,4}?)(?=表示|介绍|说|指出|认为|称|强调|告诉|坦言|透露|出席|主持|会见|汇报|发言|"
+                       r"([\u4e00-\u9fff·]{2,4}?|[A-Z][a-zA-Z]+(?: [A-Z][a-zA-Z]+){0,2})(?=表示|介绍|所说|说|指出|认为|称|强调|告诉|坦言|透露|出席|主持|会见|汇报|发言|"
                        r"一行|等|在|向|对|与|和|同|带领|率|[，,。、；;：:\s（()“”]|$)")
 CHAIN_MARKS = "，,；;。！？!?：:“”（(\n "
 
@@ -102,5 +142,12 @@ def titled_people(sentence: str) -> list[tuple[str, Value, str, bool]]:
 
 
 def place_values(sentence: str) -> list[Value]:
-    """Places and organisations (jieba ns / nt) of two or more characters."""
-    return [Value(w, p, p + len(w)) for w, f, p in _tokens(sentence) if f in ("ns", "nt") and len(w) >= 2]
+    """Where something happened (在府新大厦会见), then places and organisations (jieba ns / nt)."""
+    venues = [Value(m.group(1).removeprefix("位于"), m.start(1), m.end(1)) for m in PLACE_RE.finditer(sentence)]
+    named = [Value(w, p, p + len(w)) for w, f, p in _tokens(sentence) if f in ("ns", "nt") and len(w) >= 2]
+    return venues + [v for v in named if not any(u.start <= v.start < u.end for u in venues)]
+
+
+def ordinal_values(sentence: str) -> list[Value]:
+    """Ranks: 第一, 第3名."""
+    return [Value(m.group(0), m.start(), m.end()) for m in ORDINAL_RE.finditer(sentence)]
