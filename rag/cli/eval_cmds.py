@@ -36,6 +36,7 @@ def register(sub) -> None:
     p.add_argument("--out", type=Path, help="output folder (default eval/out/<timestamp>)")
     p.add_argument("--json", action="store_true", help="print metrics.json to stdout")
     p.add_argument("--limit", type=int, help="only the first N questions")
+    p.add_argument("--split", choices=("dev", "test"), help="only the rows of this split (the QA file's `split`)")
     p.add_argument("--distractors", type=Path,
                    help="also evaluate on the index's own sources + N other articles of this JSONL[.xz] corpus")
     p.add_argument("--n", type=int, help="number of distractor articles (default 1000)")
@@ -96,6 +97,8 @@ def run_eval(args: argparse.Namespace) -> int:
     rows, problems = load_qa(args.qa_file)
     for p in problems:
         print(f"{args.qa_file}:{p.line}: skipped: {p.reason}", file=sys.stderr)
+    if args.split:
+        rows = [r for r in rows if r.split == args.split]
     rows = rows[: args.limit] if args.limit else rows
     if not rows:
         raise RagError(f"no valid questions in {args.qa_file}")

@@ -84,13 +84,24 @@ class ConfigRun:
 
 
 class _FixedHits:
-    """Stands in for the index inside the answer pipeline: returns hits already retrieved."""
+    """Stands in for the index inside the answer pipeline: the first search returns the hits already retrieved
+    (and scored); later ones (a two-step question's second retrieval) go to the real index."""
 
-    def __init__(self, hits: tuple[Hit, ...]):
+    def __init__(self, hits: tuple[Hit, ...], index=None):
         self.hits = hits
+        self.index = index
+        self.served = False
 
-    def search(self, query: str, k: int = 5, mode: str = "hybrid", settings=None) -> list[Hit]:
-        return list(self.hits[:k])
+    def search(self, query: str, k: int | None = None, mode: str | None = None, settings=None) -> list[Hit]:
+        if self.served and self.index is not None:
+            return self.index.search(query, k=k, mode=mode, settings=settings)
+        self.served = True
+        return list(self.hits[:k or 5])
+
+    def __getattr__(self, name):
+        if self.index is None:
+            raise AttributeError(name)
+        return getattr(self.index, name)
 
 
 def score_answer(row: QARow, answer: Answer, seconds: float, min_overlap: float = m.MIN_OVERLAP) -> AnswerRecord:
@@ -132,6 +143,7 @@ def evaluate(index, rows: list[QARow], settings: EvalSettings = EvalSettings(), 
     if rows:
         _warm_up(index, rows[0].question, settings)
     runs: list[ConfigRun] = []
+    by_id = {row.id: row for row in rows}
     bar = tqdm(total=len(settings.modes) * len(rows), desc=f"eval {corpus}", unit="q", file=sys.stderr,
                dynamic_ncols=True, disable=not progress)
     for mode in settings.modes:
@@ -139,13 +151,16 @@ def evaluate(index, rows: list[QARow], settings: EvalSettings = EvalSettings(), 
         retrieved: list[RetrievalRecord] = []
         answers: dict[str, list[AnswerRecord]] = {a: [] for a in settings.answerers}
         for row in rows:
+            history = _history(row, by_id)
             t0 = time.perf_counter()
-            hits = tuple(index.search(row.question, k=settings.depth, mode=mode, settings=settings.retrieval))
+            query = _standalone(row.question, history)
+            hits = tuple(index.search(query, k=settings.depth, mode=mode, settings=settings.retrieval))
             seconds = time.perf_counter() - t0
             covers = tuple(m.covered_evidence(h.text, row.evidences, settings.min_overlap) for h in hits)
             retrieved.append(RetrievalRecord(row, hits, covers, seconds))
             for answerer in settings.answerers:
-                answers[answerer].append(_answer(row, hits, _ask_settings(settings, mode, answerer), settings))
+                answers[answerer].append(_answer(row, hits, _ask_settings(settings, mode, answerer), settings,
+                                                 history, index))
             bar.update(1)
         retrieval = tuple(retrieved)
         if not settings.answerers:
@@ -156,9 +171,31 @@ def evaluate(index, rows: list[QARow], settings: EvalSettings = EvalSettings(), 
     return runs
 
 
-def _answer(row: QARow, hits: tuple[Hit, ...], ask_settings: AskSettings, settings: EvalSettings) -> AnswerRecord:
+def _history(row: QARow, by_id: dict[str, QARow]) -> tuple[str, ...]:
+    """The earlier questions of a follow-up row (its `previous` chain, oldest first), as a reader asked them."""
+    chain: list[str] = []
+    seen = {row.id}
+    current = row
+    while current.previous and current.previous in by_id and current.previous not in seen:
+        current = by_id[current.previous]
+        seen.add(current.id)
+        chain.insert(0, current.question)
+    return tuple(chain)
+
+
+def _standalone(question: str, history: tuple[str, ...]) -> str:
+    """The question retrieval sees: a follow-up is rewritten from its history, as `rag ask --history` does."""
+    if not history:
+        return question
+    from ..answer.condense import standalone_question, turns_from
+
+    return standalone_question(question, turns_from(history), None)
+
+
+def _answer(row: QARow, hits: tuple[Hit, ...], ask_settings: AskSettings, settings: EvalSettings,
+            history: tuple[str, ...] = (), index=None) -> AnswerRecord:
     try:
-        answer = ask(_FixedHits(hits), row.question, ask_settings)
+        answer = ask(_FixedHits(hits, index), row.question, ask_settings, history=history)
     except RagError as exc:
         return _failed(row, str(exc))
     except Exception as exc:  # an LLM endpoint failing on one question must not end the run
