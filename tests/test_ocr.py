@@ -19,7 +19,14 @@ from tests.support.newspaper_pdf import (
     make_newspaper_pdf,
     make_scanned_pdf,
 )
-from tests.support.ocr_metrics import char_recovery, comparable, title_found, titles_found
+from tests.support.ocr_metrics import (
+    char_recovery,
+    comparable,
+    locate,
+    printed_text,
+    title_found,
+    titles_found,
+)
 
 SEEDS = sorted((Path(__file__).resolve().parents[1] / "seeds").glob("*.txt"))
 needs_printing = pytest.mark.skipif(
@@ -166,7 +173,9 @@ def _ocr_text(docs) -> str:
 @pytest.mark.slow
 @needs_printing
 def test_scans_give_back_97_percent_of_the_seed_characters(ocr_docs):
-    recovered = {name: char_recovery((SEEDS[0].parent / name).read_text(encoding="utf-8"), _ocr_text(docs))
+    # Aligned with the seed text in printed order: the test paper prints a paragraph tail that the seed
+    # displaced between other articles inside its own article, where the scan then reads it.
+    recovered = {name: char_recovery(printed_text(SEEDS[0].parent / name), _ocr_text(docs))
                  for name, (docs, _) in ocr_docs.items()}
     low = {name: round(share, 4) for name, share in recovered.items() if share < 0.97}
     assert not low, f"character recovery below 97 %: {low}"
@@ -190,9 +199,9 @@ def test_scan_masthead_and_footer_become_page_metadata(ocr_docs):
         for doc in docs:
             assert doc.meta.paper == "青岛日报" and doc.meta.published == "2024-03-13", (name, doc.meta)
             assert doc.meta.page.startswith("第") and doc.meta.section == "要闻", (name, doc.meta)
-            head = comparable(doc.text[:200])
-            assert "青岛日报" not in head and "星期三" not in head
-            assert "责任编辑" not in comparable(doc.text[-200:])
+            first, last = doc.text.split("\n\n")[0], doc.text.split("\n\n")[-1]
+            assert "星期三" not in first and "2024年3月13日" not in comparable(first), (name, first)
+            assert "责任编辑" not in comparable(last) and "审读" not in comparable(last), (name, last)
         ocr_calls = [c for c in calls if c[0].startswith("OCR ")]
         assert [c[1] for c in ocr_calls] == list(range(len(docs))), calls
 
@@ -200,21 +209,17 @@ def test_scan_masthead_and_footer_become_page_metadata(ocr_docs):
 @pytest.mark.slow
 @needs_printing
 def test_scan_paragraphs_keep_body_text_in_reading_order(ocr_docs):
-    """Body paragraphs of the seed come back whole, in order: columns read top to bottom, left to right."""
-    from rag.ingest import ingest_file
+    """Body paragraphs of each page's longest article come back in order: columns top to bottom, left to right."""
+    from tests.support.newspaper_pdf import article_blocks
 
     for name, (docs, _) in ocr_docs.items():
-        text = comparable(_ocr_text(docs))
-        article = max(ingest_file(SEEDS[0].parent / name).articles, key=lambda a: len(a.paragraphs))
-        long_paragraphs = [comparable(p.text) for p in article.paragraphs if len(comparable(p.text)) >= 120]
-        positions = []
-        for paragraph in long_paragraphs[:6]:
-            # 30 characters from the middle of a paragraph that a column break may have cut anywhere
-            probe = paragraph[len(paragraph) // 2 : len(paragraph) // 2 + 30]
-            positions.append(text.find(probe))
-        found = [p for p in positions if p >= 0]
-        assert len(found) >= 0.8 * len(positions), (name, positions)
-        assert found == sorted(found), (name, positions)
+        text = _ocr_text(docs)
+        longest = max(article_blocks(SEEDS[0].parent / name), key=lambda block: block.size)
+        paragraphs = [comparable(t) for kind, t in longest.body if kind == "para" and len(comparable(t)) >= 120]
+        assert len(paragraphs) >= 3, name
+        # 30 characters from the middle of each paragraph, where a column break may have cut it anywhere
+        positions = [locate(p[len(p) // 2 : len(p) // 2 + 30], text) for p in paragraphs]
+        assert all(p >= 0 for p in positions) and positions == sorted(positions), (name, positions)
 
 
 def _seed_page_image(printed_seeds, name: str, top_share: float):

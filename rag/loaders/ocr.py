@@ -45,7 +45,10 @@ def ocr_engine():
         if _engine is None:
             try:
                 from rapidocr_onnxruntime import RapidOCR
-            except ImportError:
+            except ImportError as exc:
+                if ".so" in str(exc):  # the package is there, but OpenCV misses a system library
+                    raise LoadError(f"OCR cannot load OpenCV ({exc}); on Debian/Ubuntu: "
+                                    "apt-get install libgl1 libglib2.0-0") from None
                 raise LoadError(INSTALL_HINT) from None
             import cv2
             import rapidocr_onnxruntime
@@ -61,6 +64,9 @@ def ocr_engine():
                 intra_op_num_threads=threads, inter_op_num_threads=1, use_cls=False,
                 max_side_len=MAX_SIDE, det_limit_type="max", det_limit_side_len=MAX_SIDE,
                 det_model_path=str(det_model), rec_model_path=str(rec_model),
+                # One line at a time: batches pad every line to the longest one's width, which cost
+                # 45 % more CPU on a column of news text (2.9 s against 2.0 s for 20 lines).
+                rec_batch_num=1,
             )
             _stop_spinning(engine, threads, det_model, rec_model)
             _engine = engine
@@ -97,6 +103,13 @@ def _as_gray(image) -> np.ndarray:
     elif isinstance(image, str | Path):
         image = Image.open(image)
     if isinstance(image, Image.Image):
+        from PIL import ImageOps
+
+        image = ImageOps.exif_transpose(image)  # a phone photo of a page, taken sideways
+        if image.mode in ("I", "I;16", "I;16B", "I;16L", "F"):  # 16-bit and float scans: stretch to 8 bits
+            values = np.asarray(image, dtype=np.float64)
+            low, high = float(values.min()), float(values.max())
+            return ((values - low) * (255 / (high - low)) if high > low else values * 0 + 255).astype(np.uint8)
         if image.mode in ("RGBA", "LA", "P"):
             # Transparent pixels are paper, not ink.
             rgba = image.convert("RGBA")

@@ -49,20 +49,27 @@ def binarise(gray: np.ndarray) -> np.ndarray:
     return mask > 0
 
 
-def line_height(ink: np.ndarray) -> int:
-    """The typical height of a body text line: median height of the page's line fragments."""
+def line_fragments(ink: np.ndarray) -> np.ndarray:
+    """Pieces of text lines as rows of (centre x, centre y, height): characters joined along their line."""
     import cv2
 
     if not ink.any():
-        return DEFAULT_LINE_HEIGHT
+        return np.zeros((0, 3))
     # Join the characters of a line (but not neighbouring lines) into one component.
     joined = cv2.dilate(ink.astype(np.uint8), np.ones((1, 9), np.uint8))
     _, _, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
+    x, y = stats[1:, cv2.CC_STAT_LEFT], stats[1:, cv2.CC_STAT_TOP]
     widths, heights = stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT]
-    lines = heights[(widths >= 3 * heights) & (heights >= 6)]
-    if len(lines) < 3:
+    keep = (widths >= 3 * heights) & (heights >= 6)
+    return np.column_stack([x + widths / 2, y + heights / 2, heights])[keep]
+
+
+def line_height(ink: np.ndarray) -> int:
+    """The typical height of a body text line: median height of the page's line fragments."""
+    fragments = line_fragments(ink)
+    if len(fragments) < 3:
         return DEFAULT_LINE_HEIGHT
-    return int(np.median(lines))
+    return int(np.median(fragments[:, 2]))
 
 
 def erase_rules(ink: np.ndarray, min_length: int, max_thickness: int) -> np.ndarray:
@@ -121,19 +128,43 @@ def _single_line(ink: np.ndarray, region: Region) -> bool:
     return bool(_filled(ink, region, 1).all())
 
 
-def _cut(ink: np.ndarray, region: Region, band_gap: int, gutter: int, depth: int) -> list[list[Region]]:
-    trimmed = _trim(ink, region)
+@dataclass(frozen=True)
+class _Page:
+    """What every cut of one page needs: its ink, its line fragments and the gap sizes in pixels."""
+
+    ink: np.ndarray
+    fragments: np.ndarray
+    body_height: int
+    band_gap: int
+    gutter: int
+
+    def type_heights(self, region: Region) -> tuple[float, float]:
+        """Median and largest line height of the type inside a region (a headline's is larger)."""
+        f = self.fragments
+        inside = ((f[:, 0] >= region.x0) & (f[:, 0] < region.x1) & (f[:, 1] >= region.y0) & (f[:, 1] < region.y1))
+        if not inside.any():
+            return float(self.body_height), float(self.body_height)
+        return float(np.median(f[inside, 2])), float(f[inside, 2].max())
+
+
+def _cut(page: _Page, region: Region, depth: int) -> list[list[Region]]:
+    trimmed = _trim(page.ink, region)
     if trimmed is None:
         return []
     if depth >= MAX_DEPTH:
         return [[trimmed]]
-    rows = _gaps(_filled(ink, trimmed, 1), band_gap)
-    cols = _gaps(_filled(ink, trimmed, 0), gutter)
+    usual, largest = page.type_heights(trimmed)
+    # A gap inside a headline or masthead (letter spacing, a quotation mark) is as wide as the gutters
+    # between body columns: in a block of a few lines only a gap of its largest type's height parts it.
+    few_lines = trimmed.height < 3.5 * largest
+    gutter = max(page.gutter, round(largest if few_lines else 0.7 * usual))
+    rows = _gaps(_filled(page.ink, trimmed, 1), page.band_gap)
+    cols = _gaps(_filled(page.ink, trimmed, 0), gutter)
     if not rows and not cols:
         return [[trimmed]]
-    if not rows and _single_line(ink, trimmed):
-        # Pieces of one printed line (a masthead, a headline with wide spaces) are read as one line.
-        pieces = [_trim(ink, Region(trimmed.x0 + a, trimmed.y0, trimmed.x0 + b, trimmed.y1))
+    if not rows and _single_line(page.ink, trimmed):
+        # Pieces of one printed line (a masthead's fields) are read as one line.
+        pieces = [_trim(page.ink, Region(trimmed.x0 + a, trimmed.y0, trimmed.x0 + b, trimmed.y1))
                   for a, b in _spans(trimmed.width, cols)]
         return [[piece for piece in pieces if piece is not None]]
     # Only the widest strip is cut, as layout.xy_cut does for the text layer: a headline spanning its
@@ -149,7 +180,7 @@ def _cut(ink: np.ndarray, region: Region, band_gap: int, gutter: int, depth: int
         a, b = max(rows, key=lambda g: g[1] - g[0])
         parts = [Region(trimmed.x0, trimmed.y0, trimmed.x1, trimmed.y0 + a),
                  Region(trimmed.x0, trimmed.y0 + b, trimmed.x1, trimmed.y1)]
-    return [group for part in parts for group in _cut(ink, part, band_gap, gutter, depth + 1)]
+    return [group for part in parts for group in _cut(page, part, depth + 1)]
 
 
 def text_regions(gray: np.ndarray, settings: CutSettings = CutSettings()) -> tuple[list[list[Region]], int]:
@@ -159,9 +190,9 @@ def text_regions(gray: np.ndarray, settings: CutSettings = CutSettings()) -> tup
     line (a masthead's fields) to be read as one line.
     """
     ink = binarise(gray)
-    height = line_height(ink)
+    fragments = line_fragments(ink)
+    height = int(np.median(fragments[:, 2])) if len(fragments) >= 3 else DEFAULT_LINE_HEIGHT
     ink = erase_rules(ink, max(int(settings.rule_length * height), 30), max(2, height // 4))
-    band_gap = max(2, round(settings.band_gap * height))
-    gutter = max(2, round(settings.gutter * height))
-    whole = Region(0, 0, gray.shape[1], gray.shape[0])
-    return _cut(ink, whole, band_gap, gutter, 0), height
+    page = _Page(ink, fragments, height, max(2, round(settings.band_gap * height)),
+                 max(2, round(settings.gutter * height)))
+    return _cut(page, Region(0, 0, gray.shape[1], gray.shape[0]), 0), height

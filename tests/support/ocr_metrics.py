@@ -41,3 +41,18 @@ def title_found(title: str, got: str, min_ratio: float = 0.9) -> bool:
 def titles_found(titles: list[str], got: str) -> float:
     """Share of the titles found in the OCR text."""
     return sum(title_found(t, got) for t in titles) / len(titles) if titles else 1.0
+
+
+def printed_text(seed) -> str:
+    """The seed page's text in the order the test newspaper prints it (every seed line, displaced tails of
+    paragraphs printed with their article), the reference a scan of that page is aligned with."""
+    from tests.support.newspaper_pdf import article_blocks
+
+    return "\n\n".join(text for block in article_blocks(seed) for _, text in (*block.header, *block.body))
+
+
+def locate(probe: str, text: str, min_match: int = 15) -> int:
+    """Where the longest run of `probe` (at least `min_match` characters) starts in `text`, or -1."""
+    a, b = comparable(text), comparable(probe)
+    match = difflib.SequenceMatcher(None, a, b, autojunk=False).find_longest_match(0, len(a), 0, len(b))
+    return match.a if match.size >= min_match else -1
