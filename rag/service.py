@@ -15,7 +15,7 @@ class NoIndexError(RagError):
     """An --index folder that does not hold an index: a mistyped path must not answer from the seeds."""
 
 
-def open_index(index_dir: Path | None, embedder: str | None = None, progress: bool = True) -> Index:
+def open_index(index_dir: Path | None, embedder: str | None = None, progress=True) -> Index:
     """The index at --index DIR (which must exist), or at the default location (built from the seeds if new)."""
     return open_or_build(index_dir or default_index_dir(), embedder, progress=progress)
 
@@ -26,7 +26,7 @@ def is_default_location(index_dir: Path) -> bool:
 
 
 def open_or_build(index_dir: Path, embedder: str | None = None, seeds: Path | None = None,
-                  progress: bool = True) -> Index:
+                  progress=True) -> Index:
     """The index at `index_dir`; when the default location (or a caller giving `seeds`) holds none yet, build
     one from the seeds first, with progress. `embedder` (else $RAG_EMBEDDER) must be the one the index was built
     with."""
@@ -46,6 +46,10 @@ def open_or_build(index_dir: Path, embedder: str | None = None, seeds: Path | No
         seeds = seeds or default_seeds()
         print(f"No index at {index_dir} yet: building one from {seeds} (first run only)…", file=sys.stderr)
         settings = IndexSettings(embedder=embedder or default_embedder())
+        if progress is True:
+            from .progress import progress_for
+
+            progress = progress_for(True)  # tqdm redraws would flood a log
         report = build_index(index_dir, [seeds], settings, progress=progress)
         print(summary_line(report), file=sys.stderr)
     return Index.open(index_dir, embedder=embedder)

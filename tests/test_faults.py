@@ -117,6 +117,14 @@ def test_update_of_an_index_with_a_damaged_store_says_rebuild(index_copy, tmp_pa
     assert _hashes(index_copy) == before
 
 
+def test_rebuild_without_paths_when_the_manifest_is_damaged_asks_for_the_sources(index_copy):
+    (index_copy / "manifest.json").write_text("{trunc", encoding="utf-8")
+    before = _hashes(index_copy)
+    _one_line(_rag("index", "--rebuild", "--index", index_copy, "--quiet"), 1, "manifest.json is damaged",
+              f"rag index FILES_OR_FOLDERS --rebuild --index {index_copy}")
+    assert _hashes(index_copy) == before  # not replaced by an index of the seed pages
+
+
 @pytest.mark.slow
 def test_the_suggested_rebuild_repairs_a_damaged_index_and_logs_few_progress_lines(index_copy, small_index):
     expected = _search_json(small_index)

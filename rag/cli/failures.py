@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import re
 import sys
 import traceback
 
@@ -10,12 +11,18 @@ from ..settings import debug, llm_env
 
 DISK_FULL = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
 NO_PERMISSION = {errno.EACCES, errno.EPERM, errno.EROFS}
+# NumPy's tofile on a full disk says only this (no errno); SQLite and others say it in words
+SHORT_WRITE = re.compile(r"\d+ requested and \d+ written|disk is full|No space left on device|File too large")
 CONNECTION_NAMES = ("APIConnectionError", "APITimeoutError", "ConnectError", "ConnectTimeout", "ConnectionError")
 
 
 def failure_line(exc: BaseException, args=None) -> str | None:
     """The one line for an expected failure of the environment, or None when `exc` looks like a bug."""
     for cause in _chain(exc):
+        if not (isinstance(cause, OSError) and cause.errno) and SHORT_WRITE.search(str(cause)):
+            return (f"a file could not be written whole ({cause}): the disk is full or the file size limit was "
+                    "reached; free space or choose a folder on another disk. An index being updated is left as "
+                    "it was")
         if isinstance(cause, OSError) and cause.errno in DISK_FULL:
             where = f" writing {cause.filename}" if cause.filename else ""
             return (f"the disk is full or the file size limit was reached{where} ({cause.strerror}); free space or "

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..errors import MissingModelError, RagError, WorkFailedError
+from ..errors import IndexMismatchError, MissingModelError, RagError, WorkFailedError
 from ..index import IndexSettings, build_index
 from ..index.dense import AUTO_HNSW_FROM, DENSE_KINDS
 from ..retrieval import MODES, RetrievalSettings
@@ -124,6 +124,10 @@ def run_index(args: argparse.Namespace) -> int:
                              dense_kind=args.dense, record_fields=_record_fields(args))
     index_dir = args.index or default_index_dir()
     paths = args.paths or _recorded_sources(index_dir) or [default_seeds()]
+    if not args.paths and _manifest_unreadable(index_dir):
+        raise WorkFailedError(f"{Path(index_dir) / 'manifest.json'} is damaged, so the files this index was built "
+                              f"from are unknown; rebuild it naming them: `rag index FILES_OR_FOLDERS --rebuild "
+                              f"--index {index_dir}`")
     existed = prepare_update(index_dir, paths, args.rebuild)
     report = build_index(index_dir, paths, settings, rebuild=args.rebuild, progress=progress_option(args.quiet))
     if not existed and report.files == 0:
@@ -165,6 +169,20 @@ def _recorded_sources(index_dir: Path) -> list[Path]:
         return []
 
 
+def _manifest_unreadable(index_dir: Path) -> bool:
+    from ..index.manifest import Manifest
+
+    if not (Path(index_dir) / "manifest.json").exists():
+        return False
+    try:
+        Manifest.read(Path(index_dir))
+    except IndexMismatchError:  # another format version: its sources are still readable
+        return False
+    except RagError:
+        return True
+    return False
+
+
 def prepare_update(index_dir: Path, paths: list[Path], rebuild: bool) -> bool:
     """Before a build: refuse nothing to index for a new index, and a damaged index unless rebuilding it
     (a rebuild then starts from its sources without reusing its vectors). True when an index exists."""
@@ -200,7 +218,7 @@ def read_questions(batch: str) -> list[str]:
     """The questions of a --batch file ('-': stdin); bad lines are reported on stderr by number and left out."""
     lines, problems = read_batch(batch)
     for problem in problems:
-        print(f"rag: {batch}:{problem}; skipped", file=sys.stderr)
+        print(f"rag: {batch}: {problem}; skipped", file=sys.stderr)
     return [line.text for line in lines]
 
 
@@ -231,10 +249,10 @@ def run_search(args: argparse.Namespace) -> int:
         return 2
     settings = retrieval_settings(args)
     index = open_index(args.index, requested_embedder(args))
-    if not settings.reranker and not args.json:
-        print(f"({RERANK_OFF_NOTE})", file=sys.stderr)
-    for question in questions:
+    for number, question in enumerate(questions):
         hits = index.search(question, k=settings.k, mode=settings.mode, settings=settings)
+        if number == 0 and not settings.reranker and not args.json:  # after a search worked: not above an error
+            print(f"({RERANK_OFF_NOTE})", file=sys.stderr)
         if args.json and args.batch:
             print_json_line({"question": question, "hits": [h.to_dict() for h in hits]})
         elif args.json:

@@ -26,24 +26,9 @@ def report_problems(problems: Iterable[LoadProblem]) -> int:
     return 1 if count else 0
 
 
+
 def progress_option(quiet: bool):
     """What to pass as `progress=`: bars on a terminal; on a log (stderr not a terminal) a line per quarter."""
-    if quiet:
-        return False
-    if sys.stderr.isatty():
-        return True
-    return QuarterLines()
+    from ..progress import progress_for
 
-
-class QuarterLines:
-    """A progress callback writing `stage: done/total` at 0, 25, 50, 75 and 100 %: a log gets 5 lines a stage."""
-
-    def __init__(self):
-        self._shown: dict[str, int] = {}
-
-    def __call__(self, stage: str, done: int, total: int) -> None:
-        quarter = 4 if total <= 0 else min(4, done * 4 // total)
-        if self._shown.get(stage, -1) >= quarter:
-            return
-        self._shown[stage] = quarter
-        print(f"{stage}: {done}/{total}", file=sys.stderr, flush=True)
+    return progress_for(not quiet)
