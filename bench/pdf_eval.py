@@ -1,6 +1,6 @@
 """`rag eval` on the seed pages indexed from their newspaper PDFs next to the same run on the .txt seeds.
 
-python -m bench.pdf_eval [--out bench/out/pdf_eval] [--mode bm25,dense,hybrid] [--scanned]
+python -m bench.pdf_eval [--out bench/out/pdf_eval] [--mode bm25,dense,hybrid] [--reuse] [--scanned]
 
 The seed pages are printed by headless Chromium (tests/support/newspaper_pdf.py), indexed with
 `rag index`, and evaluated with eval/qa/seeds.jsonl. The QA rows name the .txt file as their source;
@@ -22,21 +22,24 @@ RETRIEVAL_KEYS = ("hit@1", "hit@5", "mrr@10")
 ANSWER_KEYS = ("accuracy", "overall_accuracy", "f1", "citation_precision", "citation_recall")
 
 
-def print_pdfs(folder: Path, scanned: bool) -> tuple[Path, Path | None]:
-    """The seed PDFs (and image-only copies) under folder/pdf and folder/scan."""
-    from tests.support.newspaper_pdf import make_newspaper_pdf, make_scanned_pdf
+def print_pdfs(folder: Path, dated: bool = True, scanned: bool = False) -> Path:
+    """The seed PDFs under folder/<pdf|pdf-undated|scan>, printed unless already there."""
+    from tests.support.newspaper_pdf import make_newspaper_pdf, make_scanned_pdf, seed_print
 
-    pdf_dir, scan_dir = folder / "pdf", folder / "scan"
+    pdf_dir = folder / ("pdf" if dated else "pdf-undated")
     pdf_dir.mkdir(parents=True, exist_ok=True)
     for seed in sorted((ROOT / "seeds").glob("*.txt")):
         pdf = pdf_dir / f"{seed.stem}.pdf"
         if not pdf.exists():
-            make_newspaper_pdf(seed, pdf)
-        if scanned:
-            scan_dir.mkdir(parents=True, exist_ok=True)
-            if not (scan_dir / pdf.name).exists():
-                make_scanned_pdf(pdf, scan_dir / pdf.name, dpi=150)
-    return pdf_dir, scan_dir if scanned else None
+            make_newspaper_pdf(seed, pdf, **{**seed_print(seed), **({} if dated else {"date": None})})
+    if not scanned:
+        return pdf_dir
+    scan_dir = folder / "scan"
+    scan_dir.mkdir(parents=True, exist_ok=True)
+    for pdf in sorted(pdf_dir.glob("*.pdf")):
+        if not (scan_dir / pdf.name).exists():
+            make_scanned_pdf(pdf, scan_dir / pdf.name, dpi=150)
+    return scan_dir
 
 
 def remap_sources(folder: Path, out: Path) -> Path:
@@ -66,11 +69,14 @@ def run(cmd: list[str]) -> None:
     subprocess.run(cmd, check=True, cwd=ROOT)
 
 
-def evaluate(name: str, sources: Path, qa: Path, folder: Path, mode: str) -> dict:
+def evaluate(name: str, sources: Path, qa: Path, folder: Path, mode: str, reuse: bool = False) -> dict:
+    """Index `sources` and run rag eval; with `reuse`, an earlier run's metrics.json is read instead."""
     index = folder / f"index-{name}"
+    out = folder / f"eval-{name}"
+    if reuse and (out / "metrics.json").exists():
+        return json.loads((out / "metrics.json").read_text(encoding="utf-8"))
     rag = [sys.executable, "-m", "rag"]
     run([*rag, "index", str(sources), "--index", str(index), "--rebuild", "--quiet"])
-    out = folder / f"eval-{name}"
     run([*rag, "eval", str(qa), "--index", str(index), "--mode", mode, "--out", str(out), "--quiet"])
     return json.loads((out / "metrics.json").read_text(encoding="utf-8"))
 
@@ -80,14 +86,20 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out" / "pdf_eval")
     parser.add_argument("--mode", default="bm25,dense,hybrid")
     parser.add_argument("--scanned", action="store_true", help="also index image-only copies through OCR")
+    parser.add_argument("--reuse", action="store_true", help="read the metrics of runs already in --out")
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
-    pdf_dir, scan_dir = print_pdfs(args.out, args.scanned)
-    runs = {"txt": evaluate("txt", ROOT / "seeds", QA, args.out, args.mode),
-            "pdf": evaluate("pdf", pdf_dir, remap_sources(pdf_dir, args.out / "qa-pdf.jsonl"), args.out, args.mode)}
-    if scan_dir:
-        runs["scan"] = evaluate("scan", scan_dir, remap_sources(scan_dir, args.out / "qa-scan.jsonl"),
-                                args.out, args.mode)
+    runs = {"txt": evaluate("txt", ROOT / "seeds", QA, args.out, args.mode, args.reuse)}
+    # Undated mastheads isolate reading: the .txt seeds carry no dates either, and a dated page is lifted
+    # or not for questions that say 今年 (read against today, not the article's year).
+    for name, dated in (("pdf-undated", False), ("pdf", True)):
+        folder = print_pdfs(args.out, dated=dated)
+        runs[name] = evaluate(name, folder, remap_sources(folder, args.out / f"qa-{name}.jsonl"), args.out, args.mode,
+                              args.reuse)
+    if args.scanned:
+        folder = print_pdfs(args.out, dated=True, scanned=True)
+        runs["scan"] = evaluate("scan", folder, remap_sources(folder, args.out / "qa-scan.jsonl"), args.out, args.mode,
+                                args.reuse)
     (args.out / "summary.json").write_text(json.dumps(runs, ensure_ascii=False, indent=1), encoding="utf-8")
     print(markdown_table(runs))
 

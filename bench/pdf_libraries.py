@@ -179,11 +179,13 @@ def seed_pdfs(pdf_dir: Path, stream_order: str) -> list[tuple[Path, Path]]:
 
 
 def page_titles(pages: list[str], name: str) -> list[str]:
+    """Titles the project's segmentation finds in the page texts (radicals unified, as for the characters)."""
+    from rag.loaders.radicals import unify_radicals
     from rag.loading import SourceText
     from rag.segment import split_articles
 
-    return [a.title for i, text in enumerate(pages)
-            for a in split_articles(SourceText(Path(name), f"{name}#p{i + 1}", text, "utf-8", ""))]
+    return [a.title for i, text in enumerate(pages) for a in
+            split_articles(SourceText(Path(name), f"{name}#p{i + 1}", unify_radicals(text), "utf-8", ""))]
 
 
 def measure(prints: dict[str, list[tuple[Path, Path]]], repeat: int = 1) -> list[dict]:

@@ -20,17 +20,17 @@ from rag.loaders.pdf import LOADER
 from rag.loaders.running_head import running_meta, split_running_text
 from rag.loading import SourceText
 from rag.segment import split_articles
-from tests.support.newspaper_pdf import chromium_available, expected_titles, make_newspaper_pdf, masthead_text
+from tests.support.newspaper_pdf import (
+    chromium_available,
+    expected_titles,
+    make_newspaper_pdf,
+    masthead_text,
+    seed_print,
+)
 
 SEEDS = sorted((Path(__file__).resolve().parents[1] / "seeds").glob("*.txt"))
 # Each seed page printed with its own masthead, so metadata checks can fail per page.
-PRINTS = [
-    {"date": dt.date(2024, 3, 13), "page_no": 3, "section": "要闻"},
-    {"date": dt.date(2020, 11, 30), "page_no": 2, "section": "经济"},
-    {"date": dt.date(2020, 5, 21), "page_no": 5, "section": "城事"},
-    {"date": dt.date(2024, 2, 23), "page_no": 1, "section": "要闻"},
-    {"date": dt.date(2026, 4, 4), "page_no": 4, "section": "综合"},
-]
+PRINTS = [seed_print(seed) for seed in SEEDS]
 
 
 def glyph_line(text: str, x: float, y: float, size: float = 10.0) -> list[Box]:

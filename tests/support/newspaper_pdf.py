@@ -28,6 +28,21 @@ SHORT_BODY = 1100  # characters: articles at most this long share a band, two co
 EDITORS = "责任编辑 王 磊  美术编辑 李 娜  审读 刘 洋"
 
 
+# The masthead each seed page is printed under: the day after its datelines, in the year its text names.
+SEED_PRINTS = {
+    "000": {"date": dt.date(2024, 3, 13), "page_no": 3, "section": "要闻"},
+    "001": {"date": dt.date(2020, 11, 30), "page_no": 2, "section": "经济"},
+    "002": {"date": dt.date(2020, 5, 21), "page_no": 5, "section": "城事"},
+    "003": {"date": dt.date(2024, 2, 23), "page_no": 1, "section": "要闻"},
+    "004": {"date": dt.date(2026, 4, 4), "page_no": 4, "section": "综合"},
+}
+
+
+def seed_print(seed: Path) -> dict:
+    """Keyword arguments of make_newspaper_pdf for a seed page: its date, first page number and section."""
+    return dict(SEED_PRINTS.get(Path(seed).name[:3], {}))
+
+
 @dataclass(frozen=True)
 class Block:
     """One article as printed: header lines (kind, text) and body paragraphs (kind, text)."""
@@ -260,7 +275,7 @@ PAGINATE_JS = """
 """
 
 
-def page_html(seed: Path, *, columns: int = 4, paper: str = "青岛日报", date: dt.date = dt.date(2024, 3, 13),
+def page_html(seed: Path, *, columns: int = 4, paper: str = "青岛日报", date: dt.date | None = dt.date(2024, 3, 13),
               page_no: int = 3, section: str = "要闻", stream_order: str = "page") -> str:
     """The HTML of the printed page(s) for one seed.
 
@@ -278,7 +293,8 @@ def page_html(seed: Path, *, columns: int = 4, paper: str = "青岛日报", date
         (f'<div class="band" style="position:relative;z-index:{len(bands) - k}">' if reverse else '<div class="band">')
         + "".join(_article_html(b, c, paint=len(band) - j if reverse else 0) for j, (b, c) in enumerate(band))
         + "</div>" for k, band in enumerate(bands))
-    date_text = f"{date.year}年{date.month}月{date.day}日 星期{WEEKDAYS[date.weekday()]}"
+    # date=None prints a masthead without a date (the page then carries no publication date).
+    date_text = f"{date.year}年{date.month}月{date.day}日 星期{WEEKDAYS[date.weekday()]}" if date else ""
     masthead_paint = ' style="position:relative;z-index:100000"' if reverse else ""
     sheet = (f'<div class="sheet"><div class="masthead"{masthead_paint}><span class="paper">{html.escape(paper)}</span>'
              f'<span class="date">{date_text}</span><span class="pageno"></span>'
@@ -307,7 +323,7 @@ def print_html_to_pdf(page: str, out: Path, timeout: float = 120) -> Path:
 
 
 def make_newspaper_pdf(seed: Path, out: Path, *, columns: int = 4, paper: str = "青岛日报",
-                       date: dt.date = dt.date(2024, 3, 13), page_no: int = 3, section: str = "要闻",
+                       date: dt.date | None = dt.date(2024, 3, 13), page_no: int = 3, section: str = "要闻",
                        stream_order: str = "page") -> Path:
     """Print the seed page as a newspaper PDF (one or more sheets, 第{page_no}版 onwards); returns `out`."""
     page = page_html(Path(seed), columns=columns, paper=paper, date=date, page_no=page_no, section=section,
