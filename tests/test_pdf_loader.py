@@ -268,3 +268,37 @@ def test_radical_code_points_are_read_as_the_ideographs():
 
     assert unify_radicals("⻘岛⽇报 ⼯业 ⻔店 ⻓期") == "青岛日报 工业 门店 长期"
     assert unify_radicals("青岛，2024年") == "青岛，2024年"
+
+
+def test_a_pdf_locked_only_against_editing_is_read(tmp_path):
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(blank_pdf(1))))
+    writer.encrypt(user_password="", owner_password="owner", algorithm="RC4-128")
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    # No password is needed to read it: the loader opens it (and finds the page blank).
+    with pytest.raises(LoadError, match="blank"):
+        LOADER.load(tmp_path / "owner-locked.pdf", buffer.getvalue())
+
+
+@needs_chromium
+def test_each_page_is_read_its_own_way_text_layer_or_ocr(newspaper_pdfs, tmp_path, monkeypatch):
+    from pypdf import PdfReader, PdfWriter
+
+    from tests.support.newspaper_pdf import make_scanned_pdf
+
+    pdf = newspaper_pdfs[SEEDS[2].name]
+    scan = make_scanned_pdf(pdf, tmp_path / "scan.pdf", dpi=50, pages=(1, 1))
+    writer = PdfWriter()
+    writer.add_page(PdfReader(pdf).pages[0])
+    writer.add_page(PdfReader(scan).pages[0])
+    mixed = tmp_path / "mixed.pdf"
+    with mixed.open("wb") as out:
+        writer.write(out)
+    monkeypatch.setitem(sys.modules, "rag.loaders.ocr", None)
+    # Page 1 has its text layer; only page 2 needs OCR, and the error names it.
+    with pytest.raises(LoadError, match="page 2 has no text layer and OCR is not available"):
+        LOADER.load(mixed, mixed.read_bytes())
