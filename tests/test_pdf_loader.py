@@ -204,6 +204,7 @@ def test_three_column_print_reads_the_same(tmp_path):
 
 
 @needs_chromium
+@pytest.mark.slow
 def test_progress_is_reported_per_page(newspaper_pdfs):
     pdf = newspaper_pdfs[SEEDS[0].name]
     calls = []
@@ -214,6 +215,7 @@ def test_progress_is_reported_per_page(newspaper_pdfs):
 
 
 @needs_chromium
+@pytest.mark.slow
 def test_scanned_page_without_ocr_is_refused_naming_the_page(newspaper_pdfs, tmp_path, monkeypatch):
     from tests.support.newspaper_pdf import make_scanned_pdf
 
@@ -234,6 +236,7 @@ def test_reading_order_does_not_depend_on_the_text_stream(tmp_path):
 
 
 @needs_chromium
+@pytest.mark.slow
 def test_indexed_pdf_articles_carry_the_running_head(newspaper_pdfs):
     seed = SEEDS[0]
     doc = ingest_file(newspaper_pdfs[seed.name])
@@ -285,6 +288,7 @@ def test_a_pdf_locked_only_against_editing_is_read(tmp_path):
 
 
 @needs_chromium
+@pytest.mark.slow
 def test_each_page_is_read_its_own_way_text_layer_or_ocr(newspaper_pdfs, tmp_path, monkeypatch):
     from pypdf import PdfReader, PdfWriter
 
