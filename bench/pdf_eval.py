@@ -98,8 +98,8 @@ def main(argv: list[str] | None = None) -> None:
                               args.reuse)
     if args.scanned:
         folder = print_pdfs(args.out, dated=True, scanned=True)
-        runs["scan"] = evaluate("scan", folder, remap_sources(folder, args.out / "qa-scan.jsonl"), args.out, args.mode,
-                                args.reuse)
+        # The scans keep the PDFs' file names and pages, so the PDF run's sources hold (and OCR runs once).
+        runs["scan"] = evaluate("scan", folder, args.out / "qa-pdf.jsonl", args.out, args.mode, args.reuse)
     (args.out / "summary.json").write_text(json.dumps(runs, ensure_ascii=False, indent=1), encoding="utf-8")
     print(markdown_table(runs))
 
