@@ -6,6 +6,7 @@ a newspaper page reads headline above its columns, columns left to right, each c
 
 from __future__ import annotations
 
+import bisect
 import statistics
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -113,27 +114,48 @@ def xy_cut(boxes: Sequence[Box], settings: LayoutSettings = DEFAULT_SETTINGS,
     if not boxes:
         return []
     unit = unit or _median_height(boxes)
-    return _cut(list(boxes), settings, unit)
+    blocks: list[list[Box]] = []
+    pending = [list(boxes)]  # a stack, first part on top, so blocks come out in reading order
+    while pending:
+        parts = _cut(pending.pop(), settings, unit)
+        if parts is None:
+            continue
+        if len(parts) == 1:
+            blocks.append(parts[0])
+        else:
+            pending.extend(reversed(parts))
+    return blocks
 
 
-def _cut(boxes: list[Box], settings: LayoutSettings, unit: float) -> list[list[Box]]:
+# Strips this close to the widest are cut together (evenly spaced bands or table rows), which keeps
+# the number of levels small on long pages.
+EVEN_GAPS = 0.95
+
+
+def _cut(boxes: list[Box], settings: LayoutSettings, unit: float) -> list[list[Box]] | None:
+    """The parts of one region along its widest empty strip(s), or the region itself as a block."""
+    if not boxes:
+        return None
     if len(boxes) == 1:
         return [boxes]
     rows = _gaps([(b.y0, b.y1) for b in boxes], settings.row_gap * unit)
     cols = _gaps([(b.x0, b.x1) for b in boxes], settings.column_gap * unit)
-    widest_row = max((end - start for start, end in rows), default=0.0)
-    widest_col = max((end - start for start, end in cols), default=0.0)
     if not rows and not cols:
         return [sorted(boxes, key=lambda b: (b.y0, b.x0))]
+    widest_row = max((end - start for start, end in rows), default=0.0)
+    widest_col = max((end - start for start, end in cols), default=0.0)
     # Only the widest strip is cut: a narrower one may belong to one band only (a headline's bottom
     # beside another article's headline), which the next level sees inside that band.
     if widest_col > widest_row:
-        cut, lo, hi = max(cols, key=lambda g: g[1] - g[0]), (lambda b: b.x0), (lambda b: b.x1)
+        gaps, widest, lo, hi = cols, widest_col, (lambda b: b.x0), (lambda b: b.x1)
     else:
-        cut, lo, hi = max(rows, key=lambda g: g[1] - g[0]), (lambda b: b.y0), (lambda b: b.y1)
-    first = [b for b in boxes if (lo(b) + hi(b)) / 2 <= cut[0]]
-    second = [b for b in boxes if (lo(b) + hi(b)) / 2 > cut[0]]
-    return _cut(first, settings, unit) + _cut(second, settings, unit)
+        gaps, widest, lo, hi = rows, widest_row, (lambda b: b.y0), (lambda b: b.y1)
+    cuts = [start for start, end in gaps if end - start >= EVEN_GAPS * widest]
+    parts: list[list[Box]] = [[] for _ in range(len(cuts) + 1)]
+    for box in boxes:
+        centre = (lo(box) + hi(box)) / 2
+        parts[bisect.bisect_left(cuts, centre)].append(box)
+    return [part for part in parts if part]
 
 
 def _joins_without_space(left: str, right: str) -> bool:
