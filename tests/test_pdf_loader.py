@@ -62,6 +62,15 @@ def test_two_articles_side_by_side_are_read_one_after_the_other():
     assert text == ["甲文标题", "甲文正文第一行", "甲文正文第二行", "乙文标题", "乙文正文第一行", "乙文正文第二行"]
 
 
+def test_a_long_page_of_spaced_lines_keeps_its_order():
+    # 3000 rows with uneven wide gaps (a price table): no recursion limit, rows top to bottom.
+    rows, y = [], 0.0
+    for i in range(3000):
+        rows.append(Box(0, y, 100, y + 10, f"行{i}"))
+        y += 25 + i % 4
+    assert [b.text for block in xy_cut(rows[::-1]) for b in block] == [b.text for b in rows]
+
+
 def test_paragraphs_start_at_an_indent_and_run_on_into_the_next_column():
     left = [Box(20, 0, 100, 10, "第一段开头"), Box(0, 15, 100, 25, "第一段续行"),
             Box(0, 30, 100, 40, "第一段末行"), Box(20, 45, 100, 55, "第二段开头"), Box(0, 60, 100, 70, "一直到栏底")]
