@@ -9,14 +9,14 @@ from ..chunking import split_sentences
 from ..models import Hit
 from ..tokenize import tokenize
 from .abstention import agreement, load_model
-from .facts import DATE_RE, names
+from .facts import DATE_RE
 from .focus import analyze_focus
 from .judge import Judgement, is_byline, judge
 from .lists import items_of, list_items
 from .models import NOT_FOUND, Answer, Citation
 from .question_type import QuestionType, classify_question
 from .script import normalize_question
-from .values import number_values
+from .values import PLACE_RE, TITLED_RE, number_values
 from .verify import check_answer
 
 DEFAULT_ABSTAIN_THRESHOLD = load_model().threshold  # the fitted model's own cut-off
@@ -30,7 +30,7 @@ class ExtractiveSettings:
     passages: int = 5
     max_sentences: int = 2
     list_sentences: int = 3
-    judged: int = 16  # sentences re-ranked by the (slower) type and focus checks
+    judged: int = 10  # sentences re-ranked by the (slower) type and focus checks
     w_lexical: float = 0.6
     w_type: float = 0.25
     w_focus: float = 0.35
@@ -69,9 +69,6 @@ def _sentences(hits: list[Hit]) -> list[Candidate]:
     return out
 
 
-NAME_FLAGS = {"person": ("nr",), "place": ("ns", "nt")}
-
-
 def _type_match(qtype: QuestionType, text: str) -> float:
     """A cheap first look at the type, for the pre-ranking (judge() decides)."""
     if qtype.kind == "reporter":
@@ -83,8 +80,10 @@ def _type_match(qtype: QuestionType, text: str) -> float:
         return 1.0 if not qtype.unit or number_values(text, qtype.unit) else 0.6
     if qtype.kind == "date":
         return 1.0 if DATE_RE.search(text) else 0.0
-    if qtype.kind in ("person", "place"):
-        return 1.0 if names(text, NAME_FLAGS[qtype.kind]) else 0.0
+    if qtype.kind == "person":  # a cheap look only: judge() tags the few sentences that rank high
+        return 1.0 if TITLED_RE.search(text) else 0.5
+    if qtype.kind == "place":
+        return 1.0 if PLACE_RE.search(text) else 0.5
     return 0.5
 
 
@@ -143,7 +142,7 @@ def judged_candidates(question: str, hits: list[Hit], settings: ExtractiveSettin
     for cand in score_sentences(question, hits, settings)[: settings.judged]:
         j = judge(question, qtype, focus, cand.text)
         if qtype.is_list and qtype.kind == "other":  # a list wants an enumeration (A、B和C)
-            j = replace(j, type_ok=1.0 if items_of(cand.text) else 0.0)
+            j = replace(j, type_ok=1.0 if "、" in cand.text and items_of(cand.text) else 0.0)
         fit = settings.w_type * j.type_ok + settings.w_focus * j.focus_ok * j.qualifier_ok
         score = settings.w_lexical * cand.lexical + fit + settings.w_passage * cand.passage
         out.append(Judged(cand, j, score))

@@ -101,7 +101,9 @@ def answer_in_two_steps(index, question: str, hits: list[Hit], settings):
     if bridge is None:
         return None
     retrieval = settings.retrieval
-    second = index.search(bridge.question, k=retrieval.k, mode=retrieval.mode, settings=retrieval)
+    # the second question names its entity outright: BM25 finds it, without a second query embedding
+    mode = "bm25" if retrieval.mode in ("hybrid", "bm25") else retrieval.mode
+    second = index.search(bridge.question, k=retrieval.k, mode=mode, settings=retrieval)
     answer = answer_extractively(bridge.question, second, settings.extractive, extra=(bridge.hit,))
     if answer.abstained:
         return None
