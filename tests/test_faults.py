@@ -160,10 +160,11 @@ def test_a_failed_update_leaves_the_previous_index_answering_the_same(index_copy
 
 # --- 2. an explicit --index must exist; only the default location is built from the seeds ------------------------
 
-@pytest.mark.parametrize("command", ["search", "ask"])
+@pytest.mark.parametrize("command", ["search", "ask", "ui"])
 def test_explicit_index_that_does_not_exist_is_refused(tmp_path, command):
     folder = tmp_path / "typo-index"
-    result = _rag(command, QUESTIONS[0], "--index", folder)
+    args = ["--port", "0"] if command == "ui" else [QUESTIONS[0]]
+    result = _rag(command, *args, "--index", folder)
     _one_line(result, 2, f"no index at {folder}", f"rag index FILES_OR_FOLDERS --index {folder}")
     assert not folder.exists()
 
