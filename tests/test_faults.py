@@ -158,6 +158,48 @@ def test_a_failed_update_leaves_the_previous_index_answering_the_same(index_copy
     assert not list(tmp_path.glob(".index.tmp-*"))  # the half-written new index is gone
 
 
+@pytest.fixture
+def small_tmpfs(tmp_path):
+    """Mount a tmpfs of a given size (root with CAP_SYS_ADMIN only; skipped elsewhere), unmounted afterwards."""
+    mounted = []
+
+    def mount(size: int) -> Path:
+        folder = tmp_path / "small-disk"
+        folder.mkdir()
+        if shutil.which("mount") is None:
+            pytest.skip("no mount command")
+        done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(folder)],
+                              capture_output=True, text=True, check=False)
+        if done.returncode != 0:
+            pytest.skip(f"cannot mount a tmpfs here ({done.stderr.strip()}); the RLIMIT_FSIZE test covers this")
+        mounted.append(folder)
+        return folder
+
+    yield mount
+    for folder in mounted:
+        subprocess.run(["umount", str(folder)], check=False)
+
+
+@pytest.mark.slow
+def test_a_full_disk_during_an_update_leaves_the_previous_index_answering_the_same(small_index, small_tmpfs,
+                                                                                    tmp_path):
+    """A real full disk: the index on a tmpfs with room for one copy of itself but not a second."""
+    size = sum(p.stat().st_size for p in small_index.rglob("*") if p.is_file())
+    disk = small_tmpfs(size + 128 * 1024)
+    index = disk / "index"
+    shutil.copytree(small_index, index)
+    expected = _search_json(index)
+    before = _hashes(index)
+    extra = tmp_path / "more" / "extra.txt"
+    extra.parent.mkdir()
+    extra.write_bytes(PAGE.read_bytes() + "\n\n港口新闻\n本报讯 青岛港今年吞吐量再创新高。\n".encode("utf-8"))
+    result = _rag("index", extra.parent, "--index", index, "--quiet")
+    _one_line(result, 1, "disk is full", "left as it was")
+    assert _hashes(index) == before
+    assert _search_json(index) == expected
+    assert not list(disk.glob(".index.tmp-*"))
+
+
 # --- 2. an explicit --index must exist; only the default location is built from the seeds ------------------------
 
 @pytest.mark.parametrize("command", ["search", "ask", "ui"])
