@@ -140,3 +140,54 @@ def test_dump_with_other_field_names_by_flags(tmp_path):
     hits = json.loads(_rag("search", "啤酒节", "--index", "idx", "--json", cwd=tmp_path).stdout)
     assert hits[0]["source"] == "export.jsonl#x1" and hits[0]["title"] == "啤酒节开幕"
     assert hits[0]["published"] == "2024-08-03"
+
+
+def _bad_inputs(folder: Path) -> dict[str, str]:
+    """One file of each kind of bad input the formats meet, and what its line on stderr must say."""
+    import io
+
+    import pypdfium2 as pdfium
+    from PIL import Image
+    from pypdf import PdfReader, PdfWriter
+
+    blank = pdfium.PdfDocument.new()
+    for _ in range(2):
+        blank.new_page(595, 842)
+    buffer = io.BytesIO()
+    blank.save(buffer)
+    (folder / "blank.pdf").write_bytes(buffer.getvalue())
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(buffer.getvalue())))
+    writer.encrypt(user_password="secret", owner_password="owner", algorithm="RC4-128")
+    locked = io.BytesIO()
+    writer.write(locked)
+    (folder / "locked.pdf").write_bytes(locked.getvalue())
+    (folder / "corrupt.pdf").write_bytes(b"%PDF-1.7\n" + bytes(range(256)) * 40)
+    Image.new("RGB", (400, 300), "white").save(folder / "empty-scan.png")
+    (folder / "empty.docx").write_bytes(b"")
+    (folder / "nav-only.html").write_text("<html><body><nav><a href='/'>首页</a> <a href='/n'>新闻</a></nav>"
+                                          "</body></html>", encoding="utf-8")
+    (folder / "dump.csv").write_text("id,title,text\n1,港口,青岛港开通新航线，每周一班。\n2,\"broken\n",
+                                     encoding="utf-8")
+    return {"blank.pdf": "blank", "locked.pdf": "password", "corrupt.pdf": "damaged", "empty-scan.png": "",
+            "empty.docx": "", "nav-only.html": "", "dump.csv": "line"}
+
+
+@pytest.mark.slow
+def test_bad_inputs_are_named_and_the_rest_is_indexed(tmp_path):
+    src = tmp_path / "inbox"
+    src.mkdir()
+    expected = _bad_inputs(src)
+    (src / "good.txt").write_text("青岛港举办开放日\n\n青岛港举办港口开放日活动，市民可参观自动化码头。\n", encoding="utf-8")
+    result = _rag("index", str(src), "--index", "idx", "--quiet", cwd=tmp_path)
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    lines = result.stderr.splitlines()
+    for name, word in expected.items():
+        line = next((x for x in lines if name in x), None)
+        assert line is not None, f"{name} not reported:\n{result.stderr}"
+        assert word in line.lower() or word in line
+    hits = json.loads(_rag("search", "开放日", "--index", "idx", "--json", cwd=tmp_path).stdout)
+    sources = {h["source"] for h in hits}
+    assert "good.txt" in sources and any(s.startswith("dump.csv#") for s in
+                                         {h["source"] for h in json.loads(
+                                             _rag("search", "新航线", "--index", "idx", "--json",
+                                                  cwd=tmp_path).stdout)})
