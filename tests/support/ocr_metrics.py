@@ -56,3 +56,12 @@ def locate(probe: str, text: str, min_match: int = 15) -> int:
     a, b = comparable(text), comparable(probe)
     match = difflib.SequenceMatcher(None, a, b, autojunk=False).find_longest_match(0, len(a), 0, len(b))
     return match.a if match.size >= min_match else -1
+
+
+def char_overlap(expected: str, got: str) -> float:
+    """Share of the expected characters present in the OCR text in any order (recognition without layout)."""
+    from collections import Counter
+
+    a, b = Counter(comparable(expected)), Counter(comparable(got))
+    total = sum(a.values())
+    return sum((a & b).values()) / total if total else 1.0
