@@ -82,3 +82,17 @@ def test_cli_history_shows_and_keeps_the_rewrite(seed_index, tmp_path):
                               "--json", "--index", index_dir], capture_output=True, text=True, timeout=300)
     data = json.loads(as_json.stdout)
     assert data["rewritten_question"] == "前两个月青岛外贸出口多少？" and data["short_answer"] == "730.5亿元"
+
+
+def test_chat_page_rewrites_a_follow_up_and_shows_it(seed_index):
+    from rag.answer.llm_settings import LLMSettings
+    from ui import chat
+    from ui.state import AppState
+
+    state = AppState(seed_index)
+    first = list(chat.respond(state, LLMSettings(), TOTAL, [], "hybrid", 5, "extractive", "", ""))[-1][1]
+    box, history, sources, hits = list(chat.respond(state, LLMSettings(), "其中出口多少？", first, "hybrid", 5,
+                                                    "extractive", "", ""))[-1]
+    assert [m["role"] for m in history] == ["user", "assistant"] * 2
+    assert history[-1]["content"].startswith("*理解为：前两个月青岛外贸出口多少？*")
+    assert "730.5亿元" in history[-1]["content"] and "730.5亿元" in sources
