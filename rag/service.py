@@ -15,9 +15,10 @@ class NoIndexError(RagError):
     """An --index folder that does not hold an index: a mistyped path must not answer from the seeds."""
 
 
-def open_index(index_dir: Path | None, embedder: str | None = None, progress=True) -> Index:
+def open_index(index_dir: Path | None, embedder: str | None = None, progress=True, collection: str | None = None
+               ) -> Index:
     """The index at --index DIR (which must exist), or at the default location (built from the seeds if new)."""
-    return open_or_build(index_dir or default_index_dir(), embedder, progress=progress)
+    return open_or_build(index_dir or default_index_dir(), embedder, progress=progress, collection=collection)
 
 
 def is_default_location(index_dir: Path) -> bool:
@@ -26,12 +27,16 @@ def is_default_location(index_dir: Path) -> bool:
 
 
 def open_or_build(index_dir: Path, embedder: str | None = None, seeds: Path | None = None,
-                  progress=True) -> Index:
+                  progress=True, collection: str | None = None) -> Index:
     """The index at `index_dir`; when the default location (or a caller giving `seeds`) holds none yet, build
     one from the seeds first, with progress. `embedder` (else $RAG_EMBEDDER) must be the one the index was built
-    with."""
-    index_dir = Path(index_dir)
+    with. `milvus:URI` opens a Milvus collection (`collection`, default rag_news) through the same contract."""
+    from .index.backends.registry import is_milvus, open_backend, parse_index_location
+
     embedder = embedder or env(ENV_EMBEDDER)
+    if is_milvus(index_dir):
+        return open_backend(parse_index_location(index_dir, collection), embedder)
+    index_dir = Path(index_dir)
     if not (index_dir / "manifest.json").exists():
         from .index.builder import recover_interrupted_swap
 

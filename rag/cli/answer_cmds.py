@@ -60,7 +60,7 @@ def run_ask(args: argparse.Namespace) -> int:
     settings = ask_settings(args)
     history = [{"question": t.question, "answer": t.answer, "short_answer": t.short_answer}
                for t in load_history(args.history)] if args.history else []
-    index = open_or_build(args.index or default_index_dir(), args.embedder)
+    index = open_or_build(args.index or default_index_dir(), args.embedder, collection=args.collection)
     for question in questions:
         answer = None
         streamed = False

@@ -118,7 +118,8 @@ def run_eval(args: argparse.Namespace) -> int:
     started, t0 = datetime.now().isoformat(timespec="seconds"), time.perf_counter()
 
     bars = not args.quiet and sys.stderr.isatty()  # tqdm redraws would flood a log file
-    index = open_index(args.index, requested_embedder(args), progress=progress_option(args.quiet))
+    index = open_index(args.index, requested_embedder(args), progress=progress_option(args.quiet),
+                       collection=args.collection)
     label = args.corpus_name or args.qa_file.stem
     indexes = [(label, index)]
     if args.distractors is not None:

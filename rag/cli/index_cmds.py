@@ -28,7 +28,9 @@ from .output import print_json, print_json_line, progress_option, report_problem
 
 def add_index_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--index", type=Path, default=None,
-                        help="index folder (default: $RAG_INDEX or ./.rag-index)")
+                        help="index folder, or milvus:URI for a Milvus collection (milvus:./news.db for Milvus Lite, "
+                             "milvus:http://host:19530; token in $RAG_MILVUS_TOKEN) (default: $RAG_INDEX or ./.rag-index)")
+    parser.add_argument("--collection", default=None, help="Milvus collection of --index milvus:… (default rag_news)")
     parser.add_argument("--embedder", default=None,
                         help="e5 (bundled, default) or st:<model name or folder> (default: $RAG_EMBEDDER or e5)")
 
@@ -99,6 +101,8 @@ def register(sub) -> None:
     p.add_argument("--dense", default="auto",
                    help=f"{', '.join(DENSE_KINDS)} (default auto: exact flat below {AUTO_HNSW_FROM} chunks, HNSW above)")
     p.add_argument("--rebuild", action="store_true", help="start over from these paths (vectors are still reused)")
+    p.add_argument("--from", dest="from_index", type=Path, default=None, metavar="FOLDER",
+                   help="with --index milvus:…, copy this local index folder into the collection (no re-embedding)")
     for field, names in (("text", "text,content,body"), ("title", "title"), ("date", "published,date"),
                          ("url", "url"), ("id", "id")):
         p.add_argument(f"--{field}-field", default=None, metavar="NAMES",
@@ -123,6 +127,10 @@ def run_index(args: argparse.Namespace) -> int:
     settings = IndexSettings(embedder=args.embedder or default_embedder(), chunking=chunking,
                              dense_kind=args.dense, record_fields=_record_fields(args))
     index_dir = args.index or default_index_dir()
+    if str(index_dir).startswith("milvus:"):
+        from .milvus_cmds import run_milvus_index
+
+        return run_milvus_index(args, settings, index_dir)
     paths = args.paths or _recorded_sources(index_dir) or [default_seeds()]
     if not args.paths and _manifest_unreadable(index_dir):
         raise WorkFailedError(f"{Path(index_dir) / 'manifest.json'} is damaged, so the files this index was built "
@@ -248,7 +256,7 @@ def run_search(args: argparse.Namespace) -> int:
     if questions is None:
         return 2
     settings = retrieval_settings(args)
-    index = open_index(args.index, requested_embedder(args))
+    index = open_index(args.index, requested_embedder(args), collection=args.collection)
     for number, question in enumerate(questions):
         hits = index.search(question, k=settings.k, mode=settings.mode, settings=settings)
         if number == 0 and not settings.reranker and not args.json:  # after a search worked: not above an error

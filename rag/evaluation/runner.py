@@ -214,7 +214,8 @@ def unreachable_evidence(index, rows: list[QARow], min_overlap: float = m.MIN_OV
             continue
         for name in row.sources:
             if name not in cache:
-                cache[name] = [c.text for _, c, _, _ in store.chunks_of_source(index.conn, name)]
+                cache[name] = ([c.text for c in index.chunks_of_file(name)] if hasattr(index, "chunks_of_file")
+                               else [c.text for _, c, _, _ in store.chunks_of_source(index.conn, name)])
         texts = [t for name in row.sources for t in cache[name]]
         if not any(m.covered_evidence(t, row.evidences, min_overlap) for t in texts):
             missing.append(row.id)

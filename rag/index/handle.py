@@ -63,6 +63,17 @@ class Index:
         with self._lock:
             return store.article_data(self.conn, article_id)
 
+    def chunks_of_file(self, name: str) -> list[Chunk]:
+        """The chunks of one file (all its pages or records), in order: the backend contract's lookup by file."""
+        with self._lock:
+            return [chunk for _, chunk, _, _ in store.chunks_of_source(self.conn, name)]
+
+    def stats(self):
+        from .backends.base import IndexStats
+
+        m = self.manifest
+        return IndexStats("local", str(self.folder), m.files, m.articles, m.chunks, m.embedder, m.dimension)
+
     def search(self, query: str, k: int | None = None, mode: str | None = None, settings=None) -> list[Hit]:
         """Top-k hits: `Index.open(dir).search("问题", k=5, mode="hybrid")` or `.search("问题", settings=...)`;
         k and mode given beside settings override those two fields of it, nothing else."""

@@ -93,6 +93,12 @@ def chunks_of_source(conn: sqlite3.Connection, source: str) -> list[tuple[int, C
             for r in rows]
 
 
+def rows_of_source(conn: sqlite3.Connection, source: str) -> list[int]:
+    """Chunk rows of one file (all its pages or records)."""
+    where, params = _of_file(source)
+    return [r[0] for r in conn.execute(f"SELECT row FROM chunks WHERE {where} ORDER BY row", params)]
+
+
 def hash_rows(conn: sqlite3.Connection) -> dict[str, int]:
     """text hash -> vector row, the embedding cache of an existing index."""
     return {r["text_hash"]: r["row"] for r in conn.execute("SELECT text_hash, row FROM chunks")}

@@ -39,4 +39,5 @@ def convex_fusion(rows: Sequence[int], scores: Mapping[str, np.ndarray], weights
         if hi > lo:
             mixed += weights.get(name, 0.0) / total * (values - lo) / (hi - lo)
     order = np.argsort(-mixed, kind="stable")
-    return [(int(rows[i]), float(mixed[i])) for i in order]
+    # rows are the backend's keys: row numbers (NumPy integers become ints) or chunk ids
+    return [(int(rows[i]) if isinstance(rows[i], np.integer) else rows[i], float(mixed[i])) for i in order]

@@ -4,30 +4,37 @@ from __future__ import annotations
 
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..index import dense, published, sparse
+from ..index import published
+from ..index.backends.base import ChunkFilter, SearchableIndex
 from ..models import Hit
-from ..tokenize import tokenize
 from .dedupe import is_near_duplicate, shingles
 from .fusion import convex_fusion, reciprocal_rank_fusion
 from .rerank import rerank_scores
 from .settings import RetrievalSettings
 
-if TYPE_CHECKING:
-    from ..index.handle import Index
+
+def searchable(index) -> SearchableIndex:
+    """The search surface of an opened index: a backend offers it itself; the local folder's handle is wrapped."""
+    if hasattr(index, "sparse_candidates"):
+        return index
+    from ..index.backends.local import LocalSearchable
+
+    return LocalSearchable(index)
 
 
-def run_search(index: Index, query: str, settings: RetrievalSettings,
+def run_search(index, query: str, settings: RetrievalSettings,
                query_vector: np.ndarray | None = None) -> list[Hit]:
-    """Top-k hits for the query; each carries per-retriever ranks and scores."""
+    """Top-k hits for the query; each carries per-retriever ranks and scores. Chunks are addressed by the
+    backend's keys (rows of the local folder, chunk ids of a Milvus collection)."""
+    index = searchable(index)
     query = query.strip()
     if not query or index.size == 0:
         return []
-    rankings: dict[str, list[int]] = {}
-    side_scores: dict[str, dict[int, float]] = {}
+    rankings: dict[str, list] = {}
+    side_scores: dict[str, dict] = {}
     pending_vector: Future | None = None
     if settings.mode == "hybrid" and query_vector is None:
         embedder = index.embedder
@@ -36,24 +43,22 @@ def run_search(index: Index, query: str, settings: RetrievalSettings,
         else:
             # the model releases the GIL: embed the query on another core while BM25 scores in this thread
             pending_vector = _query_pool().submit(embedder.embed_query, query)
-    allowed = published.within(index.published_days, settings.since, settings.until) \
-        if settings.since or settings.until else None
-    if allowed is not None and not allowed.any():
+    allowed = index.restriction(ChunkFilter(settings.source, settings.since, settings.until))
+    if allowed is not None and index.restriction_is_empty(allowed):
         return []
-    bm25_all = None
+    bm25 = None
     if settings.mode in ("bm25", "hybrid"):
-        bm25_all = sparse.scores(index.bm25, tokenize(query), allowed)
-        scores, rows = sparse.top(bm25_all, settings.bm25_depth)
-        rankings["bm25"] = [int(r) for r in rows]
-        side_scores["bm25"] = {int(r): float(s) for r, s in zip(rows, scores)}
+        bm25 = index.sparse_candidates(query, settings.bm25_depth, allowed)
+        rankings["bm25"] = list(bm25.keys)
+        side_scores["bm25"] = {k: float(s) for k, s in zip(bm25.keys, bm25.scores)}
     if settings.mode in ("dense", "hybrid"):
         if query_vector is None:
             query_vector = pending_vector.result() if pending_vector else index.embedder.embed_query(query)
-        scores, rows = dense.search(index.dense, query_vector, settings.dense_depth, allowed)
-        rankings["dense"] = [int(r) for r in rows]
-        side_scores["dense"] = {int(r): float(s) for r, s in zip(rows, scores)}
+        scores, keys = index.dense_candidates(query_vector, settings.dense_depth, allowed)
+        rankings["dense"] = list(keys)
+        side_scores["dense"] = {k: float(s) for k, s in zip(keys, scores)}
     if settings.mode == "hybrid" and settings.fusion == "convex":
-        fused = _convex(index, rankings, bm25_all, query_vector, settings.bm25_share, settings.bm25_lead)
+        fused = _convex(index, rankings, bm25, query_vector, settings.bm25_share, settings.bm25_lead)
     elif settings.mode == "hybrid":
         fused = reciprocal_rank_fusion(rankings, k=settings.rrf_k, weights={"bm25": settings.bm25_weight, "dense": 1.0})
     else:
@@ -65,38 +70,41 @@ def run_search(index: Index, query: str, settings: RetrievalSettings,
     if settings.reranker and candidates:
         rescored = rerank_scores(settings.reranker, query, [c.text for _, c, _ in candidates])
         candidates = [candidates[i] for i in np.argsort(-np.asarray(rescored), kind="stable")]
-        candidates = [(row, chunk, s) for (row, chunk, _), s in zip(candidates, sorted(rescored, reverse=True))]
+        candidates = [(key, chunk, s) for (key, chunk, _), s in zip(candidates, sorted(rescored, reverse=True))]
+    candidates = candidates[: settings.k]
+    days = index.published_days([key for key, _, _ in candidates])
     hits = []
-    for rank, (row, chunk, score) in enumerate(candidates[: settings.k], start=1):
-        ranks = {name: ranked.index(row) + 1 for name, ranked in rankings.items() if row in side_scores[name]}
-        scores = {name: side_scores[name][row] for name in rankings if row in side_scores[name]}
+    for rank, (key, chunk, score) in enumerate(candidates, start=1):
+        ranks = {name: ranked.index(key) + 1 for name, ranked in rankings.items() if key in side_scores[name]}
+        scores = {name: side_scores[name][key] for name in rankings if key in side_scores[name]}
         hits.append(Hit(rank=rank, chunk_id=chunk.id, article_id=chunk.article_id, title=chunk.title,
                         dateline=chunk.dateline, source=chunk.source, text=chunk.text, score=round(float(score), 6),
                         start=chunk.start, end=chunk.end, spans=chunk.spans, ranks=ranks,
                         scores={k: round(v, 6) for k, v in scores.items()},
-                        published=published.from_days(int(index.published_days[row]))))
+                        published=published.from_days(days.get(key, published.UNKNOWN))))
     return hits
 
 
-def _convex(index: Index, rankings: dict[str, list[int]], bm25_all: np.ndarray | None, query_vector: np.ndarray,
-            bm25_share: float, bm25_lead: int) -> list[tuple[int, float]]:
-    """Both retrievers score every candidate either of them found (BM25 from its full score array, dense exactly
+def _convex(index: SearchableIndex, rankings: dict[str, list], bm25, query_vector: np.ndarray,
+            bm25_share: float, bm25_lead: int) -> list[tuple[object, float]]:
+    """Both retrievers score every candidate either of them found (BM25 through the backend's scorer, dense exactly
     from the stored vectors), the normalised scores are mixed, and BM25's own top `bm25_lead` go first (in the
     mixed order), so hybrid never drops a passage BM25 alone ranks that high."""
-    rows = np.asarray(list(dict.fromkeys(rankings["bm25"] + rankings["dense"])), dtype=np.int64)
-    if not len(rows):
+    keys = list(dict.fromkeys(rankings["bm25"] + rankings["dense"]))
+    if not keys:
         return []
-    bm25 = bm25_all[rows] if bm25_all is not None else np.zeros(len(rows))
-    dense_scores = np.asarray(index.vectors[np.sort(rows)], dtype=np.float32) @ query_vector.astype(np.float32)
-    dense_scores = dense_scores[np.argsort(np.argsort(rows))]  # back from sorted-row order (faster mmap reads)
-    fused = convex_fusion(rows, {"bm25": bm25, "dense": dense_scores}, {"bm25": bm25_share, "dense": 1 - bm25_share})
+    bm25_scores = bm25.score_of(keys) if bm25 is not None else np.zeros(len(keys))
+    dense_scores = index.dense_scores(keys, query_vector)
+    fused = convex_fusion(keys, {"bm25": bm25_scores, "dense": dense_scores},
+                          {"bm25": bm25_share, "dense": 1 - bm25_share})
     lead = set(rankings["bm25"][:bm25_lead])
     return [item for item in fused if item[0] in lead] + [item for item in fused if item[0] not in lead]
 
 
-def prefer_question_period(index: Index, query: str, fused: list[tuple[int, float]], boost: float
-                           ) -> list[tuple[int, float]]:
+def prefer_question_period(index, query: str, fused: list[tuple[object, float]], boost: float
+                           ) -> list[tuple[object, float]]:
     """Lift hits published in the period the question names (2023年…, 去年3月…), keeping the rest in order."""
+    index = searchable(index)
     if boost == 1 or not fused or not index.has_dates:
         return fused
     try:
@@ -109,8 +117,8 @@ def prefer_question_period(index: Index, query: str, fused: list[tuple[int, floa
     if period is None:
         return fused
     lo, hi = published.to_days(period.start), published.to_days(period.end)
-    days = index.published_days
-    lifted = [(row, score * boost if lo <= days[row] <= hi else score) for row, score in fused]
+    days = index.published_days([key for key, _ in fused])
+    lifted = [(key, score * boost if lo <= days[key] <= hi else score) for key, score in fused]
     return sorted(lifted, key=lambda item: -item[1])
 
 
@@ -127,7 +135,7 @@ def _query_pool() -> ThreadPoolExecutor:
         return _POOL
 
 
-def _select(index: Index, fused: list[tuple[int, float]], settings: RetrievalSettings, wanted: int):
+def _select(index: SearchableIndex, fused: list[tuple[object, float]], settings: RetrievalSettings, wanted: int):
     """Walk the fused list, skipping near-duplicates and articles over the cap, until `wanted` are kept."""
     kept: list[tuple[int, object, float]] = []
     kept_shingles: list[set[str]] = []
@@ -135,7 +143,7 @@ def _select(index: Index, fused: list[tuple[int, float]], settings: RetrievalSet
     batch = max(wanted * 3, 20)
     for start in range(0, len(fused), batch):
         part = fused[start:start + batch]
-        chunks = index.chunks_by_rows([row for row, _ in part])
+        chunks = index.chunks_by_keys([key for key, _ in part])
         for row, score in part:
             chunk = chunks.get(row)
             if chunk is None:

@@ -42,6 +42,7 @@ class RetrievalSettings:
     rerank_depth: int = 20
     since: str | None = None  # keep only articles published on or after (ISO date)
     until: str | None = None  # … on or before
+    source: str | None = None  # keep only passages of this file (and its pages or records `name#…`)
     # A question that names a time (2023年…, 去年3月…) lifts articles published then by this factor.
     period_boost: float = 1.5
 

@@ -1,0 +1,252 @@
+"""One contract, two backends: the same cases on the local folder and on a real Milvus Lite collection (no
+mocks): build, lookups by file/article, search in each mode, incremental add/change/delete, reopen, filters
+(source, published), a manifest built otherwise refused, a damaged or unreachable store reported."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from rag.errors import IndexDamagedError, IndexMismatchError, RagError, WorkFailedError
+from rag.index import Index, IndexSettings, build_index
+from rag.index.backends.registry import parse_index_location
+from rag.retrieval.settings import RetrievalSettings
+
+pytest.importorskip("pymilvus", reason="the milvus extra (pymilvus, milvus-lite) is a dev dependency")
+
+REPO = Path(__file__).resolve().parents[1]
+SEEDS = REPO / "seeds"
+P0, P1, P3 = "000_8eb6f9117185c38f.txt", "001_127d583f3f2c5906.txt", "003_c9ec65179e6f0b8a.txt"
+BACKENDS = ["local", "milvus"]
+# (question, a string only the answering passage holds, the file it is in)
+QUESTIONS = [
+    ("前2个月青岛市外贸进出口总值是多少？", "1258亿元", P0),
+    ("宝山镇蓝莓种植面积有多大", "2万余亩", P1),
+]
+# dated records beside the undated pages: what the published-range filter works on
+RECORDS = [
+    {"id": "r1", "title": "胶州湾大桥车流量创新高", "published": "2023-01-05",
+     "text": "胶州湾大桥春节假期车流量达到18.6万辆次，比去年同期增长两成，交通部门加派人手疏导。"},
+    {"id": "r2", "title": "胶州湾隧道检修通告", "published": "2024-03-13",
+     "text": "胶州湾隧道将于3月20日夜间进行检修，检修期间车流量较大的路段请绕行。"},
+    {"id": "r3", "title": "胶州湾海鲜节开幕", "published": "2025-07-01",
+     "text": "第十届胶州湾海鲜节在红岛开幕，首日接待游客3.2万人次，车流量比平日多三成。"},
+]
+
+
+class Backend:
+    """Builds and opens an index on one backend the way the CLI does (Milvus: staging folder, then copy)."""
+
+    def __init__(self, kind: str, root: Path, embedder):
+        self.kind, self.root, self.embedder = kind, root, embedder
+        self.folder = root / "local-index"
+        self.location = parse_index_location(f"milvus:{root / 'news.db'}") if kind == "milvus" else None
+
+    def seed(self, base: Path) -> None:
+        """Start from an index folder built once per module, so a test embeds only what it changes."""
+        if self.kind == "local":
+            shutil.copytree(base, self.folder)
+        else:
+            from rag.index.backends.milvus_build import staging_dir
+
+            shutil.copytree(base, staging_dir(self.location))
+
+    def build(self, paths: list[Path], rebuild: bool = False):
+        if self.kind == "local":
+            return build_index(self.folder, paths, IndexSettings(), embedder=self.embedder, rebuild=rebuild,
+                               progress=False)
+        from rag.index.backends.milvus_build import index_into_milvus
+
+        report, _ = index_into_milvus(self.location, paths, IndexSettings(), rebuild=rebuild, progress=False,
+                                      embedder=self.embedder)
+        return report
+
+    def open(self, embedder: str | None = None):
+        if self.kind == "local":
+            return Index.open(self.folder, embedder=embedder, embedder_instance=self.embedder)
+        from rag.index.backends.milvus import MilvusIndex
+
+        return MilvusIndex.open(self.location, embedder=embedder, embedder_instance=self.embedder)
+
+    def where(self) -> str:
+        return str(self.folder) if self.kind == "local" else f"milvus:{self.location.uri}"
+
+
+def _write_corpus(folder: Path) -> Path:
+    folder.mkdir()
+    for name in (P0, P1, P3):
+        shutil.copy(SEEDS / name, folder / name)
+    (folder / "dated.jsonl").write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in RECORDS) + "\n",
+                                        encoding="utf-8")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def base_index(tmp_path_factory, e5_embedder) -> Path:
+    """A local index of the three pages and the dated records, embedded once for the module."""
+    root = tmp_path_factory.mktemp("contract-base")
+    build_index(root / "index", [_write_corpus(root / "corpus")], IndexSettings(), embedder=e5_embedder,
+                progress=False)
+    return root / "index"
+
+
+@pytest.fixture
+def corpus(tmp_path) -> Path:
+    folder = _write_corpus(tmp_path / "corpus")
+    (folder / P3).unlink()  # the incremental test adds it back
+    return folder
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request, tmp_path, monkeypatch, e5_embedder, base_index, corpus) -> Backend:
+    """A backend holding the corpus: seeded from the module's index, so only the collection is written."""
+    monkeypatch.setenv("RAG_CACHE_DIR", str(tmp_path / "cache"))  # the Milvus staging folder lives there
+    made = Backend(request.param, tmp_path, e5_embedder)
+    made.seed(base_index)
+    made.build([corpus], rebuild=True)
+    return made
+
+
+def _sources(hits) -> set[str]:
+    return {h.source.split("#")[0] for h in hits}
+
+
+def test_build_lookups_and_search(backend, corpus):
+    index = backend.open(embedder="e5")
+    try:
+        names = [f.name for f in index.files()]
+        assert names == sorted([P0, P1, "dated.jsonl"])
+        stats = index.stats()
+        assert stats.files == 3 and stats.chunks == sum(f.chunks for f in index.files()) == index.size
+        chunks = index.chunks_of_file(P1)
+        assert chunks and all(c.source == P1 for c in chunks)
+        assert len(chunks) == next(f.chunks for f in index.files() if f.name == P1)
+        for question, answer, name in QUESTIONS:
+            for mode in ("bm25", "dense", "hybrid"):
+                hits = index.search(question, k=5, mode=mode)
+                assert any(answer in h.text and h.source == name for h in hits), (mode, question)
+        top = index.search(QUESTIONS[1][0], k=1)[0]
+        article = index.article(top.article_id)
+        assert article is not None and article["title"] == top.title
+        assert index.article("no-such-article") is None
+    finally:
+        index.close()
+
+
+def test_same_hits_on_both_backends(tmp_path, monkeypatch, e5_embedder, base_index):
+    """Dense and exact re-scoring are the same numbers on both backends; BM25 differs only in its analyzer."""
+    from rag.index.backends.milvus import MilvusIndex
+    from rag.index.backends.milvus_sync import copy_local_index
+
+    location = parse_index_location(f"milvus:{tmp_path / 'news.db'}")
+    a = Index.open(base_index, embedder_instance=e5_embedder)
+    report = copy_local_index(a, location)
+    assert report.copied_chunks == a.size and report.added == tuple(f.name for f in a.files())
+    again = copy_local_index(a, location)  # nothing changed: nothing copied
+    assert again.copied_chunks == 0 and len(again.unchanged) == len(report.added)
+    b = MilvusIndex.open(location, embedder="e5", embedder_instance=e5_embedder)
+    try:
+        for question, _, _ in QUESTIONS:
+            dense_a = [(h.chunk_id, round(h.score, 4)) for h in a.search(question, k=5, mode="dense")]
+            dense_b = [(h.chunk_id, round(h.score, 4)) for h in b.search(question, k=5, mode="dense")]
+            assert dense_a == dense_b
+            assert a.search(question, k=1)[0].chunk_id == b.search(question, k=1)[0].chunk_id
+    finally:
+        a.close()
+        b.close()
+
+
+def test_incremental_add_change_delete_and_reopen(backend, corpus):
+    (corpus / P0).unlink()  # delete
+    shutil.copy(SEEDS / P3, corpus / P3)  # add
+    text = (corpus / P1).read_text(encoding="utf-8")
+    (corpus / P1).write_text(text.replace("2万余亩", "3万余亩"), encoding="utf-8")  # change
+    report = backend.build([corpus])
+    assert report.removed == (P0,) and report.added == (P3,) and report.changed == (P1,)
+    assert report.unchanged == ("dated.jsonl",)
+    assert report.embedded < report.chunks  # unchanged files keep their vectors
+    index = backend.open()
+    try:
+        assert sorted(f.name for f in index.files()) == sorted([P1, P3, "dated.jsonl"])
+        assert index.chunks_of_file(P0) == []
+        hits = index.search("宝山镇蓝莓种植面积有多大", k=3)
+        assert any("3万余亩" in h.text for h in hits) and not any("2万余亩" in h.text for h in hits)
+        assert P0 not in _sources(index.search("前2个月青岛市外贸进出口总值是多少？", k=10))
+        before = [(h.chunk_id, h.score) for h in index.search("海尔灯塔工厂", k=5)]
+        size = index.size
+    finally:
+        index.close()
+    again = backend.open()  # reopen: the same index, the same answers
+    try:
+        assert again.size == size
+        assert [(h.chunk_id, h.score) for h in again.search("海尔灯塔工厂", k=5)] == before
+    finally:
+        again.close()
+
+
+def test_filters_source_and_published(backend, corpus):
+    index = backend.open()
+    try:
+        question = "胶州湾车流量"
+        only = index.search(question, k=10, settings=RetrievalSettings(source="dated.jsonl", k=10))
+        assert only and _sources(only) == {"dated.jsonl"}
+        other = index.search(question, k=10, settings=RetrievalSettings(source=P1, k=10))
+        assert _sources(other) <= {P1}
+        ranged = index.search(question, k=10, settings=RetrievalSettings(since="2024-01-01", until="2024-12-31",
+                                                                        k=10))
+        assert ranged and {h.published for h in ranged} == {"2024-03-13"}
+        since = index.search(question, k=10, settings=RetrievalSettings(since="2024-01-01", k=10))
+        assert {h.published for h in since} == {"2024-03-13", "2025-07-01"}
+        assert index.search(question, settings=RetrievalSettings(since="2030-01-01")) == []
+        unfiltered = index.search(question, k=10)
+        assert P0 in _sources(unfiltered) or P1 in _sources(unfiltered) or len(unfiltered) <= 3
+    finally:
+        index.close()
+
+
+def test_manifest_mismatch_refused_with_rebuild_command(backend):
+    with pytest.raises(IndexMismatchError) as caught:
+        backend.open(embedder="st:some-other-model")
+    message = str(caught.value)
+    assert "embedder is 'e5'" in message and f"rag index --rebuild --index {backend.where()}" in message
+    assert "\n" not in message
+
+
+def test_damaged_store_reported(backend):
+    if backend.kind == "local":
+        (backend.folder / "store.sqlite").write_bytes(b"not a database")
+        with pytest.raises(IndexDamagedError, match="store.sqlite"):
+            backend.open()
+        return
+    index = backend.open()
+    index.client.delete(index.collection, filter=f'file == "{P1}"')  # chunks gone behind the manifest's back
+    index.close()
+    with pytest.raises(IndexDamagedError, match="manifest says") as caught:
+        backend.open()
+    assert "rag index --rebuild" in str(caught.value)
+
+
+def test_missing_or_unreachable_milvus_is_one_line(tmp_path):
+    from rag.index.backends.milvus import MilvusIndex
+
+    with pytest.raises(WorkFailedError, match="no Milvus Lite file") as missing:
+        MilvusIndex.open(parse_index_location(f"milvus:{tmp_path / 'none.db'}"))
+    assert "--from" in str(missing.value)
+    with pytest.raises(WorkFailedError, match="cannot reach Milvus at http://127.0.0.1:9") as dead:
+        MilvusIndex.open(parse_index_location("milvus:http://127.0.0.1:9"))
+    assert "\n" not in str(dead.value)
+
+
+def test_index_locations():
+    assert parse_index_location(".rag-index").kind == "local"
+    lite = parse_index_location("milvus:./news.db")
+    assert lite.kind == "milvus" and lite.is_lite and lite.collection == "rag_news"
+    server = parse_index_location(Path("milvus:http://host:19530"), collection="papers", token="u:p")
+    assert server.uri == "http://host:19530" and not server.is_lite and server.collection == "papers"
+    with pytest.raises(RagError, match="collection name"):
+        parse_index_location("milvus:./news.db", collection="bad name")
+    with pytest.raises(RagError, match="give the Milvus address"):
+        parse_index_location("milvus:")
