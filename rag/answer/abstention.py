@@ -11,7 +11,8 @@ from importlib.resources import files
 from ..errors import RagError
 from ..models import Hit
 
-FEATURES = ("evidence", "type_match", "focus_match", "qualifier_match", "agreement", "coverage", "focus_in_passages")
+FEATURES = ("evidence", "type_match", "focus_match", "qualifier_match", "agreement", "coverage", "focus_in_passages",
+            "clause_coverage")
 MODEL_FILE = "abstention.json"
 
 

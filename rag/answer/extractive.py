@@ -16,7 +16,7 @@ from .lists import items_of, list_items
 from .models import NOT_FOUND, Answer, Citation
 from .question_type import QuestionType, classify_question
 from .script import normalize_question
-from .values import PLACE_RE, TITLED_RE, number_values
+from .values import PLACE_RE, TITLED_RE, clause_bounds, number_values
 from .verify import check_answer
 
 DEFAULT_ABSTAIN_THRESHOLD = load_model().threshold  # the fitted model's own cut-off
@@ -149,13 +149,22 @@ def judged_candidates(question: str, hits: list[Hit], settings: ExtractiveSettin
     return sorted(out, key=lambda x: (-x.score, x.cand.hit_index, x.cand.start))
 
 
-def passage_coverage(question: str, hit: Hit) -> float:
-    """Share of the question's words (weighted by length, a cheap stand-in for rarity) found in the passage."""
+def coverage(question: str, text: str) -> float:
+    """Share of the question's words (weighted by length, a cheap stand-in for rarity) found in the text."""
     words = set(tokenize(question))
     if not words:
         return 0.0
-    text = hit.title + hit.text
     return sum(len(w) for w in words if w in text) / sum(len(w) for w in words)
+
+
+def clause_coverage(question: str, best: Judged) -> float:
+    """Coverage of the clause the value stands in (the sentence when there is no value)."""
+    text, value = best.cand.text, best.judgement.value
+    at = text.find(value) if value else -1
+    if at >= 0:
+        lo, hi = clause_bounds(text, at)
+        text = text[lo:hi]
+    return coverage(question, text)
 
 
 def focus_in_passages(question: str, hits: list[Hit]) -> float:
@@ -171,7 +180,8 @@ def signals_of(question: str, best: Judged, hits: list[Hit]) -> dict[str, float]
     hit = hits[best.cand.hit_index]
     return {"evidence": round(best.cand.lexical, 4), "type_match": best.judgement.type_ok,
             "focus_match": best.judgement.focus_ok, "qualifier_match": best.judgement.qualifier_ok,
-            "agreement": round(agreement(hit, hits), 4), "coverage": round(passage_coverage(question, hit), 4),
+            "agreement": round(agreement(hit, hits), 4), "coverage": round(coverage(question, hit.title + hit.text), 4),
+            "clause_coverage": round(clause_coverage(question, best), 4),
             "focus_in_passages": focus_in_passages(question, hits)}
 
 
