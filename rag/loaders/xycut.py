@@ -99,7 +99,7 @@ def _filled(ink: np.ndarray, region: Region, axis: int) -> np.ndarray:
     window = ink[region.y0 : region.y1, region.x0 : region.x1]
     counts = window.sum(axis=axis)
     span = window.shape[axis]
-    return counts > max(1, int(span * BLANK_INK_SHARE))
+    return counts >= max(1, int(span * BLANK_INK_SHARE))  # a 1 px rule of a dash is ink
 
 
 def _trim(ink: np.ndarray, region: Region) -> Region | None:
