@@ -194,7 +194,7 @@ def short_answer(question: str, sentence: str) -> str:
 def _must_abstain(question: str, best: Judged) -> str:
     """Answers the model must never give, whatever the scores: a 谁 question answered without its person."""
     qtype = classify_question(question)
-    if qtype.kind in ("person", "reporter") and not best.judgement.value:
+    if qtype.kind in ("person", "reporter") and (not best.judgement.value or not best.judgement.focus_ok):
         return "问的是人，资料中没有对应的人名"
     if qtype.kind in ("number", "ordinal", "date") and not best.judgement.type_ok:
         return "问的是数量、名次或时间，资料中没有对应的数值"

@@ -111,6 +111,10 @@ def judge(question: str, qtype: QuestionType, focus: QuestionFocus, sentence: st
         else:
             values = place_values(sentence)
         value, focus_ok = _pick(values, sentence, focus, question)
+        if kind == "person" and value is not None:
+            # a name answers only in a sentence about the question: 副主任张建刚出席 does not name a 年度人物
+            focus_ok = 1.0 if any(len(t) > 1 and t in sentence and t not in value.text
+                                  for t in tokenize(question)) else 0.0
         if kind in ("date", "place") and focus_ok == 0.0 and _focus_positions(focus, sentence, question):
             focus_ok = 0.6  # a dateline or venue need not share the event's clause
         if value is None:
