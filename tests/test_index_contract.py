@@ -132,6 +132,10 @@ def test_build_lookups_and_search(backend, corpus):
         article = index.article(top.article_id)
         assert article is not None and article["title"] == top.title
         assert index.article("no-such-article") is None
+        from rag.adapters.langchain_retriever import NewsRetriever
+
+        documents = NewsRetriever(index=index, k=3).invoke(QUESTIONS[1][0])
+        assert any(QUESTIONS[1][1] in d.page_content and d.metadata["source"] == P1 for d in documents)
     finally:
         index.close()
 
@@ -250,3 +254,30 @@ def test_index_locations():
         parse_index_location("milvus:./news.db", collection="bad name")
     with pytest.raises(RagError, match="give the Milvus address"):
         parse_index_location("milvus:")
+
+
+@pytest.mark.slow
+def test_cli_copies_a_local_index_and_searches_it(tmp_path, base_index):
+    """`rag index --index milvus:… --from FOLDER`, then `rag search` and `rag ask` on it, as a user runs them."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "RAG_CACHE_DIR": str(tmp_path / "cache"), "HF_HUB_OFFLINE": "1"}
+    where = f"milvus:{tmp_path / 'cli.db'}"
+
+    def rag(*args):
+        return subprocess.run([sys.executable, "-m", "rag", *args], capture_output=True, text=True, env=env,
+                              cwd=str(REPO), timeout=300)
+
+    copied = rag("index", "--index", where, "--collection", "papers", "--from", str(base_index))
+    assert copied.returncode == 0, copied.stderr
+    assert "chunks copied with their vectors" in copied.stdout
+    found = rag("search", QUESTIONS[1][0], "--index", where, "--collection", "papers", "--json", "-k", "3")
+    assert found.returncode == 0, found.stderr
+    assert any(QUESTIONS[1][1] in h["text"] for h in json.loads(found.stdout))
+    asked = rag("ask", QUESTIONS[1][0], "--index", where, "--collection", "papers")
+    assert asked.returncode == 0 and "2万余亩" in asked.stdout, asked.stderr
+    missing = rag("search", "蓝莓", "--index", where)  # the default collection was never written
+    assert missing.returncode == 2 and "no collection rag_news" in missing.stderr
+    assert "Traceback" not in missing.stderr

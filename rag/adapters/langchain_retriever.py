@@ -2,23 +2,24 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
-
-from ..index.handle import Index
 
 METADATA_KEYS = ("rank", "chunk_id", "article_id", "title", "dateline", "source", "score", "start", "end",
                  "ranks", "scores")
 
 
 class NewsRetriever(BaseRetriever):
-    """`NewsRetriever(index=Index.open(dir), k=5, mode="hybrid").invoke("问题")` returns cited Documents."""
+    """`NewsRetriever(index=Index.open(dir), k=5, mode="hybrid").invoke("问题")` returns cited Documents; any
+    opened index works (`rag.service.open_index("milvus:./news.db")` too)."""
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
 
-    index: Index
+    index: Any  # an opened index of either backend (rag.index.Index, rag.index.backends.milvus.MilvusIndex)
     k: int = 5
     mode: str = "hybrid"
 

@@ -13,7 +13,8 @@ from .registry import IndexLocation
 
 def staging_dir(location: IndexLocation) -> Path:
     """The local folder a Milvus index is built through (one per address and collection, in the cache)."""
-    key = hashlib.sha1(f"{location.uri}|{location.collection}".encode()).hexdigest()[:16]
+    where = str(Path(location.uri).expanduser().resolve()) if location.is_lite else location.uri
+    key = hashlib.sha1(f"{where}|{location.collection}".encode()).hexdigest()[:16]
     return cache_root() / "milvus-staging" / f"{location.collection}-{key}"
 
 
