@@ -191,3 +191,18 @@ def test_bad_inputs_are_named_and_the_rest_is_indexed(tmp_path):
                                          {h["source"] for h in json.loads(
                                              _rag("search", "新航线", "--index", "idx", "--json",
                                                   cwd=tmp_path).stdout)})
+
+
+def test_answers_cite_the_publication_date_and_resolve_relative_times(tmp_path):
+    dump = tmp_path / "trade.jsonl"
+    dump.write_text(json.dumps({"id": "t1", "title": "前2个月青岛市进出口1258亿元", "published": "2024-03-12",
+                                "text": "据青岛海关统计，今年前2个月，青岛市外贸进出口1258亿元，同比增长5.4%。"
+                                        "其中，出口730.5亿元。"}, ensure_ascii=False) + "\n", encoding="utf-8")
+    assert _rag("index", str(dump), "--index", "idx", "--quiet", cwd=tmp_path).returncode == 0
+    out = _rag("ask", "前两个月青岛外贸进出口多少？", "--index", "idx", "--json", cwd=tmp_path)
+    answer = json.loads(out.stdout)
+    cite = answer["citations"][0]
+    assert cite["published"] == "2024-03-12"
+    assert "今年（2024年）前2个月" in cite["sentence_dated"] and "今年前2个月" in cite["sentence"]
+    text = _rag("ask", "前两个月青岛外贸进出口多少？", "--index", "idx", cwd=tmp_path).stdout
+    assert "2024-03-12" in text and "按发表日期：" in text

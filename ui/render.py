@@ -33,9 +33,11 @@ def highlight(passage: str, start: int, end: int) -> str:
     return f"{esc(passage[:start])}<mark>{esc(passage[start:end])}</mark>{esc(passage[end:])}"
 
 
-def where(title: str, dateline: str, source: str, start: int | None = None, end: int | None = None) -> str:
-    """'dateline · file:start–end' line under a title."""
-    parts = [esc(dateline)] if dateline else []
+def where(title: str, dateline: str, source: str, start: int | None = None, end: int | None = None,
+          published: str | None = None) -> str:
+    """'published · dateline · file:start–end' line under a title."""
+    parts = [f"<span class='src-date'>{esc(published)}</span>"] if published else []
+    parts += [esc(dateline)] if dateline else []
     loc = esc(source) + (f":{start}–{end}" if start is not None and end is not None else "")
     parts.append(f"<span class='src-file'>{loc}</span>")
     return " · ".join(parts)
@@ -83,8 +85,9 @@ def citation_card(c: Citation, problems: list[str]) -> str:
     return (f"<div class='src-card{' unverified' if problems else ''}' data-number='{c.number}'>"
             f"<div class='src-head'><span class='src-num'>[{c.number}]</span>"
             f"<span class='src-title'>{esc(c.title or '（无标题）')}</span>{badge}</div>"
-            f"<div class='src-meta'>{where(c.title, c.dateline, c.source, c.start, c.end)}</div>"
+            f"<div class='src-meta'>{where(c.title, c.dateline, c.source, c.start, c.end, c.published)}</div>"
             f"<div class='src-passage'>{highlight(c.passage, c.sentence_start, c.sentence_end)}</div>"
+            + (f"<div class='src-dated'>按发表日期：{esc(c.sentence_dated)}</div>" if c.sentence_dated else "")
             + (f"<div class='src-warn'>⚠ 未核实：{esc('；'.join(problems))}</div>" if problems else "")
             + "</div>")
 
@@ -93,7 +96,7 @@ def hit_card(h: Hit, label: str = "") -> str:
     return (f"<div class='src-card related'>"
             f"<div class='src-head'><span class='src-num'>{esc(label)}</span>"
             f"<span class='src-title'>{esc(h.title or '（无标题）')}</span></div>"
-            f"<div class='src-meta'>{where(h.title, h.dateline, h.source, h.start, h.end)}</div>"
+            f"<div class='src-meta'>{where(h.title, h.dateline, h.source, h.start, h.end, h.published)}</div>"
             f"<div class='src-passage'>{esc(h.text)}</div></div>")
 
 

@@ -43,6 +43,8 @@ CSS = """
 .src-num { font-weight: 700; color: var(--color-accent); flex: none; }
 .src-title { font-weight: 600; flex: 1 1 auto; min-width: 0; }
 .src-meta { font-size: .8rem; color: var(--body-text-color-subdued); margin: 3px 0 6px; word-break: break-all; }
+.src-date { font-weight: 600; }
+.src-dated { font-size: .85rem; color: var(--body-text-color-subdued); margin-top: 6px; }
 .src-file { font-family: var(--font-mono); }
 .src-passage, .hit-text { font-size: .92rem; line-height: 1.75; white-space: pre-wrap; word-break: break-word; }
 .hit-text { display: -webkit-box; -webkit-line-clamp: 4; -webkit-box-orient: vertical; overflow: hidden;

@@ -25,6 +25,10 @@ class Citation:
     sentence_end: int
     start: int  # offsets of the passage in the source file
     end: int
+    published: str | None = None  # the article's ISO publication date, when known
+    # The supporting sentence with its relative times resolved from that date for display
+    # (今年（2024年）前2个月); "" when there is nothing to resolve. `sentence` itself stays as printed.
+    sentence_dated: str = ""
 
 
 @dataclass(frozen=True)

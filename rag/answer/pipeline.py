@@ -63,8 +63,23 @@ def stream_answer(index, question: str, settings: AskSettings = AskSettings(),
         if split_two_step(query):
             answer = answer_in_two_steps(index, query, hits, settings) or answer
     t2 = time.perf_counter()
+    answer = with_publication_dates(answer, hits)
     yield replace(answer, question=asked, rewritten_question=standalone if standalone != asked else "",
                   timings={"retrieve": round(t1 - t0, 4), "answer": round(t2 - t1, 4), "total": round(t2 - t0, 4)})
+
+
+def with_publication_dates(answer: Answer, hits) -> Answer:
+    """Each citation with its article's publication date and, for display, its sentence with 今年/去年/上月…
+    resolved against that date (the quoted sentence is kept as printed)."""
+    from ..dates import annotate_relative
+
+    published = {h.chunk_id: h.published for h in (*hits, *answer.hits, *answer.related)}
+    cited = []
+    for c in answer.citations:
+        date = c.published or published.get(c.chunk_id)
+        dated = annotate_relative(c.sentence, date) if date else ""
+        cited.append(replace(c, published=date, sentence_dated=dated if dated != c.sentence else ""))
+    return replace(answer, citations=tuple(cited))
 
 
 def ask(index, question: str, settings: AskSettings = AskSettings(), history=()) -> Answer:

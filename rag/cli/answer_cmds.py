@@ -103,8 +103,11 @@ def print_answer(answer: Answer, header: bool = True) -> None:
     if answer.citations:
         print("来源：")
         for c in answer.citations:
-            print(f"  [{c.number}] {c.title}" + (f"（{c.dateline}）" if c.dateline else "") + f"  {c.source}:{c.start}-{c.end}")
+            when = "，".join(x for x in (c.published, c.dateline) if x)
+            print(f"  [{c.number}] {c.title}" + (f"（{when}）" if when else "") + f"  {c.source}:{c.start}-{c.end}")
             print(f"      “{c.sentence}”")
+            if c.sentence_dated:
+                print(f"      按发表日期：{c.sentence_dated}")
     if answer.abstained and answer.related:
         print("可能相关：")
         for h in answer.related:
