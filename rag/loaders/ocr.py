@@ -17,7 +17,9 @@ OCR_DPI = 150  # scans are rasterised at this resolution: 10 pt type is ~20 px h
 OCR_PACKAGE = "rapidocr-onnxruntime==1.4.4"
 INSTALL_HINT = f"OCR needs the {OCR_PACKAGE.split('==')[0]} package: pip install '{OCR_PACKAGE}'"
 REGION_PAD = 12  # px of white around a region: the detector misses text touching the image border
-MIN_SCORE = 0.5  # recognitions below this confidence are mostly specks and rule fragments
+# Recognitions below this confidence are dropped. RapidOCR's own 0.5 dropped real text: a kicker's
+# wrapped last character with its ellipsis (`系……`, 0.46); below 0.4 are specks and rule fragments.
+MIN_SCORE = 0.4
 # Crops are detected at their own resolution (no upscaling of small regions) up to this many pixels a side.
 MAX_SIDE = 4000
 # Body text line height (px) read as is; outside this range the page is rescaled to TARGET_LINE_PX.
@@ -61,7 +63,7 @@ def ocr_engine():
             threads = ocr_cores()
             cv2.setNumThreads(threads)
             engine = RapidOCR(
-                intra_op_num_threads=threads, inter_op_num_threads=1, use_cls=False,
+                intra_op_num_threads=threads, inter_op_num_threads=1, use_cls=False, text_score=MIN_SCORE,
                 max_side_len=MAX_SIDE, det_limit_type="max", det_limit_side_len=MAX_SIDE,
                 det_model_path=str(det_model), rec_model_path=str(rec_model),
                 # One line at a time: batches pad every line to the longest one's width, which cost
