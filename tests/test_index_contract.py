@@ -176,8 +176,10 @@ def test_incremental_add_change_delete_and_reopen(backend, corpus):
     try:
         assert sorted(f.name for f in index.files()) == sorted([P1, P3, "dated.jsonl"])
         assert index.chunks_of_file(P0) == []
-        hits = index.search("宝山镇蓝莓种植面积有多大", k=3)
-        assert any("3万余亩" in h.text for h in hits) and not any("2万余亩" in h.text for h in hits)
+        for mode in ("bm25", "hybrid"):
+            hits = index.search("宝山镇蓝莓种植面积有多大", k=3, mode=mode)
+            assert "3万余亩" in hits[0].text and not any("2万余亩" in h.text for h in hits), mode
+        assert index.search("全市新型工业化推进大会", k=1, mode="bm25")[0].source == P3  # the added page
         assert P0 not in _sources(index.search("前2个月青岛市外贸进出口总值是多少？", k=10))
         before = [(h.chunk_id, h.score) for h in index.search("海尔灯塔工厂", k=5)]
         size = index.size
@@ -281,3 +283,36 @@ def test_cli_copies_a_local_index_and_searches_it(tmp_path, base_index):
     missing = rag("search", "蓝莓", "--index", where)  # the default collection was never written
     assert missing.returncode == 2 and "no collection rag_news" in missing.stderr
     assert "Traceback" not in missing.stderr
+
+
+def test_page_uploads_add_to_a_milvus_index_without_dropping_its_files(tmp_path, monkeypatch, e5_embedder,
+                                                                       base_index):
+    """The page builds uploads through the staging folder and writes only them: the collection keeps the rest."""
+    from rag.index.backends.milvus import MilvusIndex
+    from rag.index.backends.milvus_sync import copy_local_index
+    from ui.state import AppState
+
+    monkeypatch.setenv("RAG_CACHE_DIR", str(tmp_path / "cache"))
+    location = parse_index_location(f"milvus:{tmp_path / 'news.db'}")
+    local = Index.open(base_index, embedder_instance=e5_embedder)
+    copy_local_index(local, location)
+    before = sorted(f.name for f in local.files())
+    local.close()
+    uploads = tmp_path / "uploads"
+    uploads.mkdir()
+    page = "002_0a315fe500ec3c7f.txt"
+    shutil.copy(SEEDS / page, uploads / page)
+    state = AppState(MilvusIndex.open(location, embedder_instance=e5_embedder), uploads)
+    try:
+        report = state.build([uploads], progress=False)
+        assert report.added == (page,)
+        state.swap(state.reopen())
+        held = state.index.files()
+        assert sorted(f.name for f in held) == sorted(before + [page])
+        assert state.index.size == sum(f.chunks for f in held) == state.index.count_chunks()
+        # BM25 too: Milvus Lite scores BM25 per segment, so the update rewrites the collection as one
+        for mode in ("bm25", "hybrid"):
+            assert state.index.search("青岛打造世界工业互联网之都", k=3, mode=mode)[0].source == page, mode
+    finally:
+        state.index.close()
+        state.shutdown()

@@ -9,7 +9,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rag.index import BuildReport, Index, build_index
+from rag.index import BuildReport, Index
 from rag.index.store import FileRecord
 from rag.loaders.registry import is_known, suffix_of
 
@@ -152,9 +152,7 @@ def _build(state: AppState, job: BuildJob) -> None:
             shutil.move(target, previous[name])
         shutil.move(job.staging / name, target)
     job.stage = "正在读取与切分文章"
-    current = state.index
-    report = build_index(state.index_dir, [state.uploads_dir], state.index_settings(),
-                         embedder=current.embedder, progress=job.progress)
+    report = state.build([state.uploads_dir], job.progress)
     bad = {Path(p.path).name: p.reason for p in report.problems if not p.partial}
     partial = {Path(p.path).name: p.reason for p in report.problems if p.partial}
     rejected = state.uploads_dir / REJECTED
@@ -168,5 +166,5 @@ def _build(state: AppState, job: BuildJob) -> None:
     job.warnings = partial
     job.report = report
     job.stage = "正在载入新索引"
-    state.swap(Index.open(state.index_dir, embedder_instance=current.embedder))
+    state.swap(state.reopen())
     job.stage = "完成"

@@ -19,6 +19,7 @@ from .milvus_schema import (
     CHUNK_FIELDS,
     META_SUFFIX,
     connect,
+    create_chunk_collection,
     create_collections,
     file_filter,
     literal,
@@ -125,6 +126,25 @@ class MilvusIndex:
         self.manifest = manifest
         self.size = manifest.chunks
         self.has_dates = bool(manifest.extra.get("has_dates", True))
+
+    def rewrite_chunks(self) -> None:
+        """Re-insert every chunk into a fresh collection. Milvus Lite keeps BM25 statistics per segment (chunks
+        added later were scored against their own small segment, and compaction does nothing), so after an
+        incremental update of a Lite index the whole collection is written again."""
+        fields = [f for f in CHUNK_FIELDS if f != "id"] + ["id", "search_text", "vector", "file", "text_hash"]
+        try:
+            rows, iterator = [], self.client.query_iterator(self.collection, batch_size=1000, filter="",
+                                                            output_fields=fields)
+            while batch := iterator.next():
+                rows.extend(batch)
+            iterator.close()
+            self.client.drop_collection(self.collection)
+            create_chunk_collection(self.client, self.collection, self.manifest.dimension)
+            for start in range(0, len(rows), INSERT_BATCH):
+                self.client.insert(self.collection, [dict(r) for r in rows[start:start + INSERT_BATCH]])
+            self.client.load_collection(self.collection)
+        except Exception as exc:
+            raise milvus_error(self.location, exc) from None
 
     # --- the contract: lookups --------------------------------------------------------------------------------
     def count_chunks(self) -> int:

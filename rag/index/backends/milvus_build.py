@@ -19,8 +19,10 @@ def staging_dir(location: IndexLocation) -> Path:
 
 
 def index_into_milvus(location: IndexLocation, paths: list[Path], settings, rebuild: bool = False,
-                      progress=True, from_dir: Path | None = None, embedder=None):
-    """(BuildReport of the staging build or None with --from, CopyReport of the copy into Milvus)."""
+                      progress=True, from_dir: Path | None = None, embedder=None, only_changed: bool = False):
+    """(BuildReport of the staging build or None with --from, CopyReport of the copy into Milvus). With
+    `only_changed`, only the files this build added, changed or removed are written to the collection (the page's
+    uploads: the collection may hold files the staging folder never saw)."""
     from ..builder import build_index
     from ..handle import Index
 
@@ -39,7 +41,8 @@ def index_into_milvus(location: IndexLocation, paths: list[Path], settings, rebu
         from_dir = staging
     local = Index.open(from_dir)
     try:
-        copy: CopyReport = copy_local_index(local, location, rebuild=rebuild)
+        names = set(report.added + report.changed + report.removed) if only_changed and report else None
+        copy: CopyReport = copy_local_index(local, location, rebuild=rebuild, files=names)
     finally:
         local.close()
     return report, copy

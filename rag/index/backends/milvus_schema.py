@@ -72,11 +72,17 @@ def milvus_error(location: IndexLocation, exc: Exception) -> WorkFailedError:
 
 def create_collections(client, collection: str, dimension: int) -> None:
     """Both collections with their indexes, loaded; an existing pair is dropped first (a rebuild)."""
-    pymilvus = import_pymilvus()
-    DataType, Function, FunctionType = pymilvus.DataType, pymilvus.Function, pymilvus.FunctionType
     for name in (collection, collection + META_SUFFIX):
         if client.has_collection(name):
             client.drop_collection(name)
+    create_chunk_collection(client, collection, dimension)
+    create_meta_collection(client, collection + META_SUFFIX)
+
+
+def create_chunk_collection(client, collection: str, dimension: int) -> None:
+    """The chunks: text analysed by jieba into a BM25 sparse field, the e5 vector, metadata for filters."""
+    pymilvus = import_pymilvus()
+    DataType, Function, FunctionType = pymilvus.DataType, pymilvus.Function, pymilvus.FunctionType
     schema = client.create_schema(auto_id=False, enable_dynamic_field=False)
     schema.add_field("id", DataType.VARCHAR, is_primary=True, max_length=512)
     # what the retrievers see (title + passage, as the local index); jieba splits Chinese words for BM25
@@ -99,6 +105,11 @@ def create_collections(client, collection: str, dimension: int) -> None:
     for name in ("file", "source", "article_id", "published"):
         params.add_index(name, index_type="INVERTED")
     client.create_collection(collection, schema=schema, index_params=params)
+
+
+def create_meta_collection(client, name: str) -> None:
+    """Manifest, file records and article payloads, one row each, keyed `kind:key`."""
+    DataType = import_pymilvus().DataType
     meta = client.create_schema(auto_id=False, enable_dynamic_field=False)
     meta.add_field("key", DataType.VARCHAR, is_primary=True, max_length=2048)
     meta.add_field("kind", DataType.VARCHAR, max_length=16)
@@ -109,7 +120,7 @@ def create_collections(client, collection: str, dimension: int) -> None:
     meta_params.add_index("unused", index_type="FLAT", metric_type="L2")
     meta_params.add_index("kind", index_type="INVERTED")
     meta_params.add_index("file", index_type="INVERTED")
-    client.create_collection(collection + META_SUFFIX, schema=meta, index_params=meta_params)
+    client.create_collection(name, schema=meta, index_params=meta_params)
 
 
 def load_collections(client, collection: str) -> None:

@@ -4,6 +4,7 @@ copy after an incremental local build only rewrites the files that changed."""
 from __future__ import annotations
 
 import time
+from collections.abc import Collection
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -37,9 +38,13 @@ class CopyReport:
                 f"chunks copied with their vectors in {self.seconds:.1f}s")
 
 
-def copy_local_index(local, location: IndexLocation, rebuild: bool = False) -> CopyReport:
+def copy_local_index(local, location: IndexLocation, rebuild: bool = False,
+                     files: Collection[str] | None = None) -> CopyReport:
     """Make the collection at `location` hold what the opened local index holds (files, articles, chunks,
-    vectors, dates). An existing collection built with other settings is refused unless `rebuild`."""
+    vectors, dates). An existing collection built with other settings is refused unless `rebuild`.
+
+    With `files`, only those names are copied (or deleted when the local index no longer has them) and every
+    other file of the collection stays: a page upload built in a staging folder that holds only the uploads."""
     started = time.perf_counter()
     source: Manifest = local.manifest
     target = _open_target(location, source, rebuild)
@@ -49,6 +54,8 @@ def copy_local_index(local, location: IndexLocation, rebuild: bool = False) -> C
         present = {f.name: f for f in target.files()}
         added, changed, unchanged, copied = [], [], [], 0
         for name, record in local_files.items():
+            if files is not None and name not in files:
+                continue
             old = present.get(name)
             if old is not None and old.sha256 == record.sha256 and old.chunks == record.chunks:
                 unchanged.append(name)
@@ -57,12 +64,20 @@ def copy_local_index(local, location: IndexLocation, rebuild: bool = False) -> C
             target.put_file(item)
             copied += len(item.chunks)
             (changed if old is not None else added).append(name)
-        removed = [name for name in present if name not in local_files]
+        removed = [name for name in present if name not in local_files and (files is None or name in files)]
         for name in removed:
             target.delete_file(name)
-        manifest = replace(source, dense_kind="milvus-hnsw",
+        manifest = replace(source,  # dense_kind stays the staging folder's: what its next build uses
                            extra={**source.extra, "backend": "milvus", "copied_from": str(local.folder),
-                                  "has_dates": bool(local.has_dates)})
+                                  "has_dates": bool(local.has_dates or target.has_dates and files is not None)})
+        if location.is_lite and present and (added or changed or removed):
+            _flush(target)
+            target.rewrite_chunks()  # one BM25 segment again (Milvus Lite scores BM25 per segment)
+        if files is not None:  # the collection holds more than the staging folder: count what it holds
+            _flush(target)
+            held = target.files()
+            manifest = replace(manifest, files=len(held), articles=sum(f.articles for f in held),
+                               chunks=sum(f.chunks for f in held))
         target.write_manifest(manifest)
         _flush(target)
         count = target.count_chunks()
