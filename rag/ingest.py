@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -36,9 +37,22 @@ def ingest_source(source: SourceText, settings: ChunkSettings = ChunkSettings())
 def ingest_sources(sources: list[SourceText], settings: ChunkSettings = ChunkSettings(),
                    warnings: tuple[str, ...] = ()) -> Document:
     """Split the texts of one file into articles and chunks."""
-    articles = tuple(with_publication(a, s) for s in sources for a in split_articles(s))
+    articles = unique_ids([with_publication(a, s) for s in sources for a in split_articles(s)])
     chunks = tuple(c for a in articles for c in chunk_article(a, settings))
     return Document(tuple(sources), articles, chunks, warnings)
+
+
+def unique_ids(articles: list[Article]) -> tuple[Article, ...]:
+    """One id per article even when a file repeats one (a reprint, a duplicated record): the first keeps its id."""
+    seen: dict[str, int] = {}
+    out = []
+    for article in articles:
+        repeats = seen.get(article.id, 0)
+        seen[article.id] = repeats + 1
+        if repeats:  # the index keys articles and chunks by id: a repeat would break the whole update
+            article = replace(article, id=hashlib.sha1(f"{article.id}\n{repeats}".encode()).hexdigest()[:16])
+        out.append(article)
+    return tuple(out)
 
 
 def with_publication(article: Article, source: SourceText) -> Article:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import sys
 from pathlib import Path
@@ -144,12 +145,31 @@ def parse_auth(value: str | None) -> tuple[str, str] | None:
     return user, password
 
 
+def exposure_warning(host: str, auth: tuple[str, str] | None) -> str | None:
+    """A warning when the page is bound to an address other machines can reach and no password is set."""
+    if auth:
+        return None
+    name = (host or "").strip().strip("[]")
+    if name.lower() == "localhost":
+        return None
+    try:
+        if ipaddress.ip_address(name).is_loopback:
+            return None
+    except ValueError:
+        pass  # a host name or interface other than localhost: assume others can reach it
+    return (f"warning: --host {host} without --auth: anyone who can reach this machine can open the page, read "
+            f"the archive and upload files; set --auth user:password (or $RAG_UI_AUTH), or keep --host 127.0.0.1")
+
+
 def launch(index_dir: Path, host: str = "127.0.0.1", port: int = 7860, auth: tuple[str, str] | None = None,
            uploads_dir: Path | None = None, embedder: str | None = None, concurrency: int = CONCURRENCY,
            block: bool = True):
     """Open (or first build) the index, then serve the page; returns the Blocks when `block` is False."""
     from rag.service import open_or_build
 
+    warning = exposure_warning(host, auth)
+    if warning:  # before anything slow, so it is the first thing the person starting the page sees
+        print(warning, file=sys.stderr, flush=True)
     index = open_or_build(Path(index_dir), embedder)
     if index.size:
         index.embedder.embed_query("预热")  # load the model now, not while the first visitor waits

@@ -45,7 +45,8 @@ def respond(state: AppState, llm: LLMSettings, question: str, history: list, mod
         yield "", history, _keep(), _keep()
         return
     turns = earlier_turns(history)
-    history += [{"role": "user", "content": question}, {"role": "assistant", "content": WAITING}]
+    # the question is shown as typed: markup in it is text, never HTML the chat would render
+    history += [{"role": "user", "content": render.md_escape(question)}, {"role": "assistant", "content": WAITING}]
     yield "", list(history), render.placeholder(WAITING), _keep()
     answer = None
     streamed = ""
@@ -100,7 +101,7 @@ def earlier_turns(history: list) -> list[dict]:
         role = message.get("role") if isinstance(message, dict) else getattr(message, "role", "")
         content = _content(message)
         if role == "user":
-            turns.append({"question": content, "answer": ""})
+            turns.append({"question": _plain(content), "answer": ""})
         elif role == "assistant" and turns and not turns[-1]["answer"] and content != WAITING:
             m = REWRITE_RE.match(content)
             if m:
