@@ -102,15 +102,34 @@ def remove_leftovers(index_dir: Path) -> None:
         shutil.rmtree(folder, ignore_errors=True)
 
 
+def lock_path(index_dir: Path) -> Path:
+    """`.NAME.lock` beside the index: it exists only while a build holds it (or after a killed one)."""
+    return index_dir.parent / f".{index_dir.name}.lock"
+
+
 @contextmanager
 def build_lock(index_dir: Path):
+    """One build of an index at a time; the lock file is removed when the build ends, even when it fails."""
     index_dir.parent.mkdir(parents=True, exist_ok=True)
-    with open(index_dir.parent / f".{index_dir.name}.lock", "w") as fh:
+    path = lock_path(index_dir)
+    while True:
+        fh = open(path, "a")
         fcntl.flock(fh, fcntl.LOCK_EX)
         try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
+            current = os.stat(path)
+        except FileNotFoundError:
+            current = None
+        mine = os.fstat(fh.fileno())
+        if current is not None and (current.st_ino, current.st_dev) == (mine.st_ino, mine.st_dev):
+            break
+        # the holder we waited for removed the file: this lock guards nothing, take the new file's
+        fh.close()
+    try:
+        yield
+    finally:
+        path.unlink(missing_ok=True)  # while still holding the lock, so a waiter sees the file is gone
+        fcntl.flock(fh, fcntl.LOCK_UN)
+        fh.close()
 
 
 class _OldIndex:
