@@ -20,12 +20,24 @@ def stopwords() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
-def _jieba():
+def jieba_module():
+    """jieba, quiet and with its dictionary loaded: the one loader every module uses."""
     import jieba
 
     jieba.setLogLevel(logging.WARNING)
     jieba.initialize()
     return jieba
+
+
+@lru_cache(maxsize=1)
+def jieba_posseg():
+    """jieba.posseg (words with part-of-speech tags), on the same loaded dictionary."""
+    jieba_module()
+    import jieba.posseg
+
+    return jieba.posseg
+
+
 
 
 def tokenize(text: str) -> list[str]:
@@ -35,7 +47,7 @@ def tokenize(text: str) -> list[str]:
     """
     folded = normalize_char_width(text).lower()
     stop = stopwords()
-    return [t for t in (w.strip() for w in _jieba().lcut_for_search(folded))
+    return [t for t in (w.strip() for w in jieba_module().lcut_for_search(folded))
             if t and t not in stop and _WORDLIKE.fullmatch(t)]
 
 

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import logging
 import re
-from functools import lru_cache
 
 from ..normalize import compact
+from ..tokenize import jieba_posseg
 
 CN_DIGITS = "零〇一二两三四五六七八九十百千万亿"
 UNIT = (r"(?:个百分点|个小时|个工作日|工作日|个月|周岁|℃|亿千瓦时|万千瓦时|千瓦时|千瓦|毫米|厘米|公里|千米|个基点|基点|"
@@ -21,13 +20,9 @@ DATE_RE = re.compile(r"(?:\d{4}年)?\d{1,2}月(?:\d{1,2}日)?|\d{4}年(?:底|初
 TITLE_RE = re.compile(r"《[^《》]{1,40}》")
 
 
-@lru_cache(maxsize=1)
 def _posseg():
-    import jieba
-    import jieba.posseg as pseg
-
-    jieba.setLogLevel(logging.WARNING)
-    return pseg
+    """jieba.posseg from the package's one jieba loader."""
+    return jieba_posseg()
 
 
 def numbers(text: str) -> list[str]:

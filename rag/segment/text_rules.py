@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+
+from ..tokenize import jieba_module
 
 SENTENCE_END = "。！？!?…"
 CLOSERS = "”’」』）)》】\"'"
@@ -37,15 +38,6 @@ def heading_ending_ok(text: str) -> bool:
     return bool(_CJK.match(last)) or last.isalnum() or last in "”’」』）)》】\"'"
 
 
-@lru_cache(maxsize=1)
-def _jieba():
-    import logging
-
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)
-    jieba.initialize()
-    return jieba
 
 
 def word_spans_break(tail: str, head: str) -> bool:
@@ -58,7 +50,7 @@ def word_spans_break(tail: str, head: str) -> bool:
         return False
     pos = 0
     cut = len(tail)
-    for word in _jieba().lcut(tail + head, HMM=True):
+    for word in jieba_module().lcut(tail + head, HMM=True):
         end = pos + len(word)
         if pos < cut < end:
             return True
