@@ -49,7 +49,8 @@ def ask_one(clients: queue.Queue, question: str, expected: str) -> Result:
     client = clients.get()
     t0 = time.perf_counter()
     try:
-        out = client.predict(question, [], "hybrid", 5, "extractive", "", "", api_name="/ask")
+        out = client.predict(question, [], "hybrid", 5, "extractive", "", "", "", "",
+                            api_name="/ask")
         text = message_text(out[1][-1])
         return Result(question, expected, expected in text and "[1]" in text, time.perf_counter() - t0, answer=text)
     except Exception as exc:  # noqa: BLE001 -- a failed request is a result to report, not a crash of the benchmark

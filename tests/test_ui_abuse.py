@@ -105,7 +105,8 @@ def upload(url: str, path: Path, auth=None) -> str:
 def ask_api(client, question: str) -> str:
     from bench.ui_load import message_text
 
-    out = client.predict(question, [], "hybrid", 5, "extractive", "", "", api_name="/ask")
+    out = client.predict(question, [], "hybrid", 5, "extractive", "", "", "", "",
+                            api_name="/ask")
     return message_text(out[1][-1])
 
 

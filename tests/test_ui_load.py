@@ -83,7 +83,7 @@ def test_hung_llm_answer_does_not_freeze_other_people(load_url):
     hole = BlackHole()
     try:
         slow = Client(load_url, verbose=False).submit("前2个月青岛市外贸进出口多少？", [], "hybrid", 3, "llm",
-                                                      hole.url, "some-model", api_name="/ask")
+                                                      hole.url, "some-model", "", "", api_name="/ask")
         for _ in range(100):  # wait until the request reached the endpoint: its worker is now blocked
             if hole.connections:
                 break

@@ -195,3 +195,27 @@ def test_background_upload_is_searchable_and_bad_file_is_set_aside(tmp_path, see
     assert (state.uploads_dir / "ocean.txt").read_text(encoding="utf-8") == OCEAN  # the good version is back
     assert state.index.search("青岛海洋科学馆总投资多少？", k=1)[0].source == "ocean.txt"
     state.shutdown()
+
+
+def test_the_page_filters_by_publication_date(tmp_path, e5_embedder):
+    import json
+
+    from rag.answer.llm_settings import LLMSettings
+    from rag.index import Index, build_index
+    from ui import chat
+
+    dump = tmp_path / "port.jsonl"
+    rows = [("a1", "青岛港吞吐量创新高", "2023-03-01", "青岛港前两个月完成货物吞吐量1.2亿吨，同比增长5%。"),
+            ("a2", "青岛港开通新航线", "2024-05-02", "青岛港开通至南美的新集装箱航线，每周一班，港口吞吐量继续增长。")]
+    dump.write_text("".join(json.dumps({"id": i, "title": t, "published": d, "text": x}, ensure_ascii=False) + "\n"
+                            for i, t, d, x in rows), encoding="utf-8")
+    build_index(tmp_path / "idx", [dump], embedder=e5_embedder, progress=False)
+    state = AppState(Index.open(tmp_path / "idx"))
+    every = chat.search_only(state, "青岛港吞吐量", "hybrid", 5)
+    assert "青岛港吞吐量创新高" in every and "青岛港开通新航线" in every and "2023-03-01" in every
+    recent = chat.search_only(state, "青岛港吞吐量", "hybrid", 5, "2024-01-01", "")
+    assert "青岛港开通新航线" in recent and "青岛港吞吐量创新高" not in recent
+    assert "must be a date" in chat.search_only(state, "青岛港吞吐量", "hybrid", 5, "2024-1", "")
+    last = list(chat.respond(state, LLMSettings(), "青岛港吞吐量多少？", [], "hybrid", 5, "extractive", "", "",
+                             "", "2023-12-31"))[-1]
+    assert "1.2亿吨" in last[1][-1]["content"] and "2023-03-01" in last[2]

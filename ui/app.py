@@ -82,11 +82,11 @@ def build_app(state: AppState) -> gr.Blocks:
     """The page; every handler goes through rag's public functions via ui.chat and ui.corpus."""
     llm, llm_warning = llm_defaults()
 
-    def respond(question, history, mode, k, answerer, base_url, model):
-        yield from chat.respond(state, llm, question, history, mode, k, answerer, base_url, model)
+    def respond(question, history, mode, k, answerer, base_url, model, since="", until=""):
+        yield from chat.respond(state, llm, question, history, mode, k, answerer, base_url, model, since, until)
 
-    def search_only(question, mode, k):
-        return chat.search_only(state, question, mode, k), gr.Tabs(selected="hits")
+    def search_only(question, mode, k, since="", until=""):
+        return chat.search_only(state, question, mode, k, since, until), gr.Tabs(selected="hits")
 
     def check_endpoint(base_url, model):
         return chat.llm_status(llm, base_url, model)
@@ -118,13 +118,14 @@ def build_app(state: AppState) -> gr.Blocks:
             c = layout.chat_tab(llm, llm_warning)
             f = layout.corpus_tab()
 
-        ask_inputs = [c.question, c.chatbot, c.mode, c.k, c.answerer, c.base_url, c.model]
+        ask_inputs = [c.question, c.chatbot, c.mode, c.k, c.answerer, c.base_url, c.model, c.since, c.until]
         ask_outputs = [c.question, c.chatbot, c.sources, c.hits]
         c.ask.click(respond, ask_inputs, ask_outputs, api_name="ask", show_progress="hidden")
         c.question.submit(respond, ask_inputs, ask_outputs, api_visibility="private", show_progress="hidden")
         for trigger in (c.clear.click, c.chatbot.clear):
             trigger(clear, None, [c.chatbot, c.sources, c.hits, c.question], queue=False, api_visibility="private")
-        c.search.click(search_only, [c.question, c.mode, c.k], [c.hits, c.side_tabs], api_name="search")
+        c.search.click(search_only, [c.question, c.mode, c.k, c.since, c.until], [c.hits, c.side_tabs],
+                       api_name="search")
         c.check.click(check_endpoint, [c.base_url, c.model], c.llm_status, api_visibility="private")
         f.add.click(add_files, f.upload, [f.status, f.files, f.summary, f.upload], api_name="add_files",
                     concurrency_limit=2, show_progress="hidden")

@@ -30,14 +30,21 @@ REWRITE_RE = re.compile(r"^\*理解为：(.+?)\*\n")
 CURSOR = " ▍"
 
 
-def ask_settings(mode: str, k: float, answerer: str, base_url: str, model: str, llm: LLMSettings) -> AskSettings:
+def retrieval_settings(mode: str, k: float, since: str = "", until: str = "") -> RetrievalSettings:
+    """RetrievalSettings from the form: mode, k and the publication date range (blank: no bound)."""
+    return RetrievalSettings(mode=mode, k=int(k), since=(since or "").strip() or None,
+                             until=(until or "").strip() or None)
+
+
+def ask_settings(mode: str, k: float, answerer: str, base_url: str, model: str, llm: LLMSettings,
+                 since: str = "", until: str = "") -> AskSettings:
     """AskSettings from the form; the API key and limits stay those configured on the server."""
     llm = replace(llm, base_url=(base_url or "").strip(), model=(model or "").strip())
-    return AskSettings(retrieval=RetrievalSettings(mode=mode, k=int(k)), answerer=answerer, llm=llm)
+    return AskSettings(retrieval=retrieval_settings(mode, k, since, until), answerer=answerer, llm=llm)
 
 
 def respond(state: AppState, llm: LLMSettings, question: str, history: list, mode: str, k: float,
-            answerer: str, base_url: str, model: str) -> Iterator[tuple]:
+            answerer: str, base_url: str, model: str, since: str = "", until: str = "") -> Iterator[tuple]:
     """Yield (question box, chat, sources, hits) as the answer is produced; the last yield is the checked answer."""
     question = (question or "").strip()
     history = list(history or [])
@@ -51,7 +58,7 @@ def respond(state: AppState, llm: LLMSettings, question: str, history: list, mod
     answer = None
     streamed = ""
     try:
-        settings = ask_settings(mode, k, answerer, base_url, model, llm)
+        settings = ask_settings(mode, k, answerer, base_url, model, llm, since, until)
         for item in stream_answer(state.index, question, settings, history=turns):
             if isinstance(item, Answer):
                 answer = item
@@ -111,13 +118,13 @@ def earlier_turns(history: list) -> list[dict]:
     return [t for t in turns if t["question"].strip()]
 
 
-def search_only(state: AppState, question: str, mode: str, k: float) -> str:
+def search_only(state: AppState, question: str, mode: str, k: float, since: str = "", until: str = "") -> str:
     """The retrieval view without answering, for people who want to see why a passage was chosen."""
     question = (question or "").strip()
     if not question:
         return render.placeholder("请先输入问题。")
     try:
-        settings = RetrievalSettings(mode=mode, k=int(k))
+        settings = retrieval_settings(mode, k, since, until)
         hits = state.index.search(question, k=settings.k, mode=settings.mode, settings=settings)
     except RagError as exc:
         return render.placeholder(str(exc))

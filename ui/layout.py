@@ -65,6 +65,9 @@ def settings_panel(c: SimpleNamespace, llm: LLMSettings, llm_note: str) -> None:
         with gr.Row():
             c.mode = gr.Radio(MODE_CHOICES, value="hybrid", label="检索方式", elem_id="mode")
             c.k = gr.Slider(1, 10, value=5, step=1, label="引用段落数（k）", elem_id="k")
+        with gr.Row():
+            c.since = gr.Textbox("", label="发表日期从（含）", placeholder="例如 2023-07-01，留空不限", elem_id="since")
+            c.until = gr.Textbox("", label="发表日期到（含）", placeholder="例如 2023-08-31，留空不限", elem_id="until")
         c.answerer = gr.Radio(ANSWERER_CHOICES, value="extractive", label="回答方式", elem_id="answerer")
         with gr.Row():
             c.base_url = gr.Textbox(llm.base_url, label="大模型接口地址（base URL）", scale=3,

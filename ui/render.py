@@ -142,7 +142,7 @@ def hits_html(question: str, hits: list[Hit] | tuple[Hit, ...], mode: str = "") 
             f"<div class='hit'><div class='hit-head'><span class='src-num'>#{h.rank}</span>"
             f"<span class='src-title'>{esc(h.title or '（无标题）')}</span>"
             f"<span class='hit-score' title='融合得分'>{h.score:.4f}</span></div>"
-            f"<div class='src-meta'>{where(h.title, h.dateline, h.source, h.start, h.end)}</div>"
+            f"<div class='src-meta'>{where(h.title, h.dateline, h.source, h.start, h.end, h.published)}</div>"
             f"<div class='hit-ranks'>{esc('　'.join(sides))}</div>"
             f"<div class='hit-text'>{esc(h.text)}</div></div>")
     head = f"<div class='src-question'>检索：{esc(question)}" + (f"（{esc(mode)}）" if mode else "") + "</div>"
