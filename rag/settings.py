@@ -16,6 +16,9 @@ ENV_CACHE_DIR = "RAG_CACHE_DIR"
 ENV_DEBUG = "RAG_DEBUG"
 ENV_MAX_QUESTION_CHARS = "RAG_MAX_QUESTION_CHARS"
 ENV_UI_AUTH = "RAG_UI_AUTH"
+ENV_E5_ENGINE = "RAG_E5_ENGINE"  # auto | native | bundled
+ENV_E5_WORKERS = "RAG_E5_WORKERS"
+ENV_E5_QUERY_THREADS = "RAG_E5_QUERY_THREADS"
 ENV_LLM = {"base_url": "RAG_LLM_BASE_URL", "model": "RAG_LLM_MODEL", "api_key": "RAG_LLM_API_KEY"}
 DEFAULT_INDEX = ".rag-index"
 # A question is a sentence or two; a pasted document (200k characters took 40 s of CPU on a 6,500-chunk index)
@@ -95,3 +98,9 @@ def set_max_question_chars(limit: int) -> None:
     if limit < 1:
         raise RagError(f"--max-question-chars must be at least 1, got {limit}")
     os.environ[ENV_MAX_QUESTION_CHARS] = str(limit)
+
+
+def positive_int(name: str) -> int | None:
+    """A variable holding a whole number above 0 (None when unset or not one)."""
+    value = env(name)
+    return int(value) if value and value.isdigit() and int(value) > 0 else None

@@ -15,13 +15,13 @@
 # Environment overrides:
 #   LLAMA_CPP_VERSION      version to pin (default below)
 #   LLAMA_CPP_CMAKE_ARGS   CMake flags (default below)
-#   RAG_NEWS_ZH_CACHE      cache root (default ${XDG_CACHE_HOME:-$HOME/.cache}/rag-news-zh)
+#   RAG_NEWS_ZH_CACHE      cache root (default $RAG_CACHE_DIR, else ${XDG_CACHE_HOME:-$HOME/.cache}/rag-news-zh)
 set -euo pipefail
 
 PY="${1:-python}"
 LLAMA_CPP_VERSION="${LLAMA_CPP_VERSION:-0.3.36}"
 LLAMA_CPP_CMAKE_ARGS="${LLAMA_CPP_CMAKE_ARGS:--DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON}"
-CACHE_ROOT="${RAG_NEWS_ZH_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/rag-news-zh}"
+CACHE_ROOT="${RAG_NEWS_ZH_CACHE:-${RAG_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/rag-news-zh}}"
 
 log() { echo "[ensure_llama_cpp] $*"; }
 

@@ -465,14 +465,15 @@ def test_an_unexpected_error_is_one_line_unless_rag_debug(tmp_path):
 
 
 def test_one_cache_folder_rule(monkeypatch, tmp_path):
+    from rag.embedders.e5_engine import cache_dir as engine_cache
     from rag.evaluation.distractors import cache_root as distractor_cache
     from rag.settings import cache_root
 
     monkeypatch.setenv("RAG_CACHE_DIR", str(tmp_path / "cache"))
-    assert cache_root() == distractor_cache() == tmp_path / "cache"
+    assert cache_root() == distractor_cache() == engine_cache() == tmp_path / "cache"
     monkeypatch.delenv("RAG_CACHE_DIR")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
-    assert cache_root() == distractor_cache() == tmp_path / "xdg" / "rag-news-zh"
+    assert cache_root() == distractor_cache() == engine_cache() == tmp_path / "xdg" / "rag-news-zh"
 
 
 def test_llm_settings_read_the_environment_when_asked_not_at_import(monkeypatch, tmp_path):

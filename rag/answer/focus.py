@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from ..tokenize import jieba_module
 from .facts import _posseg
 
 CUE_RE = re.compile(r"多少|几|谁|哪|何时|何地|何处|什么|多久|多长|多大|多高|多远|多快|多重|是否|有没有|是不是|能否|吗")
@@ -50,7 +51,7 @@ class QuestionFocus:
 
 def _stems(word: str) -> list[str]:
     """The word, its core without 额/总额, and the head of a compound (外贸出口 -> 出口)."""
-    import jieba
+    jieba = jieba_module()
 
     out = [word]
     parts = [p for p in jieba.lcut_for_search(word) if p != word and len(p) >= 2 and word.endswith(p)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..tokenize import jieba_module
 from .facts import CLOCK_RE, CN_NUMBER_RE, DATE_RE, NUMBER_RE, _posseg
 from .focus import TITLES
 
@@ -97,7 +98,7 @@ COMPOUND_SURNAMES = ("欧阳", "司马", "诸葛", "上官", "东方", "皇甫",
 
 def _looks_like_name(word: str) -> bool:
     """A Chinese name: a surname first, and not a common word the tagger mistook (荣获 is in the dictionary)."""
-    import jieba
+    jieba = jieba_module()
 
     if not (word[0] in SURNAMES or word.startswith(COMPOUND_SURNAMES)):
         return False

@@ -15,11 +15,12 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from ..settings import ENV_E5_QUERY_THREADS, ENV_E5_WORKERS, positive_int
 from .base import Progress, batches_by_length, normalise_rows
 from .e5_engine import engine_library
 
-ENV_WORKERS = "RAG_E5_WORKERS"
-ENV_QUERY_THREADS = "RAG_E5_QUERY_THREADS"
+ENV_WORKERS = ENV_E5_WORKERS
+ENV_QUERY_THREADS = ENV_E5_QUERY_THREADS
 MAX_QUERY_THREADS = 2  # a 20-token query gains little from a third thread
 
 
@@ -41,17 +42,11 @@ def query_threads() -> int:
     cores, a team of 2 waits at every barrier for a descheduled thread and is 4-40x slower than 1
     (docs/PERFORMANCE.md), so the choice is made per query from what is running now.
     """
-    value = os.environ.get(ENV_QUERY_THREADS, "").strip()
-    if value.isdigit() and int(value) > 0:
-        return int(value)
-    return min(MAX_QUERY_THREADS, spare_cores())
+    return positive_int(ENV_QUERY_THREADS) or min(MAX_QUERY_THREADS, spare_cores())
 
 
 def _default_workers() -> int:
-    value = os.environ.get(ENV_WORKERS, "").strip()
-    if value.isdigit():
-        return max(1, int(value))
-    return os.cpu_count() or 1
+    return positive_int(ENV_WORKERS) or os.cpu_count() or 1
 
 
 def _load(threads: int, lib_path: str | None):

