@@ -206,3 +206,32 @@ def test_answers_cite_the_publication_date_and_resolve_relative_times(tmp_path):
     assert "今年（2024年）前2个月" in cite["sentence_dated"] and "今年前2个月" in cite["sentence"]
     text = _rag("ask", "前两个月青岛外贸进出口多少？", "--index", "idx", cwd=tmp_path).stdout
     assert "2024-03-12" in text and "按发表日期：" in text
+
+
+CORPUS = REPO.parent / "shared" / "corpora" / "crud-news-part1-4.jsonl.xz"
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not CORPUS.exists(), reason="../shared/corpora/crud-news-part1-4.jsonl.xz is not beside the repo")
+def test_records_of_the_shared_corpus_index_as_they_are_with_their_dates(tmp_path):
+    """Every 200th record of the CRUD dump, written back as .jsonl.xz byte for byte, indexes with its dates."""
+    import lzma
+
+    with lzma.open(CORPUS, "rt", encoding="utf-8") as fh:
+        lines = [line for n, line in enumerate(fh) if n % 200 == 0]
+    with lzma.open(tmp_path / "crud-sample.jsonl.xz", "wt", encoding="utf-8") as fh:
+        fh.writelines(lines)
+    built = _rag("index", "crud-sample.jsonl.xz", "--index", "idx", "--quiet", cwd=tmp_path)
+    assert built.returncode == 0, built.stderr
+    assert f"1 files, {len(lines)} articles" in built.stdout
+    records = [json.loads(line) for line in lines]
+    dated = [r for r in records if r["published"]]
+    index = Index.open(tmp_path / "idx")
+    try:
+        chunks = index.chunks_by_rows(list(range(index.size)))
+        days = {chunk.source: from_days(int(index.published_days[row])) for row, chunk in chunks.items()}
+    finally:
+        index.close()
+    for record in dated:  # the record's own field
+        assert days[f"crud-sample.jsonl.xz#{record['id']}"] == record["published"][:10]
+    assert sum(1 for d in days.values() if d) >= 0.75 * len(records)  # most others from their 正文 date line

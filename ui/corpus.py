@@ -98,6 +98,8 @@ class BuildJob:
     def progress(self, stage: str, done: int, total: int) -> None:
         if stage == "embedding":
             self.stage = "正在计算向量" if done < total else "正在写入索引"
+        elif stage == "files":
+            self.stage = f"正在读取文件：第 {done + 1}/{total} 个"
         else:  # a loader's pages, e.g. "OCR scan.pdf": per page
             self.stage = f"正在读取 {stage.removeprefix('OCR ')}：第 {done}/{total} 页"
         self.done, self.total = done, total

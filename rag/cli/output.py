@@ -21,7 +21,9 @@ def report_problems(problems: Iterable[LoadProblem]) -> int:
     """One line per skipped file on stderr; returns the exit code (1 when any file failed)."""
     count = 0
     for problem in problems:
-        print(f"skipped {problem.path}: {problem.reason}", file=sys.stderr)
+        # a bad record or page says "…, skipped" itself; the rest of its file was indexed
+        prefix = "" if problem.partial else "skipped "
+        print(f"{prefix}{problem.path}: {problem.reason}", file=sys.stderr)
         count += 1
     return 1 if count else 0
 

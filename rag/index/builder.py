@@ -151,6 +151,9 @@ class _OldIndex:
         self.conn.close()
 
 
+PROGRESS_UNITS = {"embedding": "chunk", "files": "file"}  # other stages are a loader's pages ("OCR scan.pdf")
+
+
 def _tqdm_progress(enabled: bool) -> ProgressFn | None:
     if not enabled:
         return None
@@ -161,7 +164,7 @@ def _tqdm_progress(enabled: bool) -> ProgressFn | None:
     def update(stage: str, done: int, total: int) -> None:
         bar = bars.get(stage)
         if bar is None:
-            bar = bars[stage] = tqdm(total=total, desc=stage, unit="chunk" if stage == "embedding" else "page", file=sys.stderr, dynamic_ncols=True)
+            bar = bars[stage] = tqdm(total=total, desc=stage, unit=PROGRESS_UNITS.get(stage, "page"), file=sys.stderr, dynamic_ncols=True)
         bar.n = done
         bar.refresh()
         if done >= total:
@@ -200,7 +203,9 @@ def _build(index_dir: Path, paths: list[Path], settings: IndexSettings, embedder
     entries: dict[str, _Entry] = {}
     added, changed, unchanged = [], [], []
     segment_seconds = 0.0
-    for item in found:
+    for number, item in enumerate(found, start=1):
+        if progress and len(found) > 1:
+            progress("files", number - 1, len(found))  # before each file: a slow one (OCR) shows which
         path, name, root = item.path, item.name, item.root
         try:
             data = path.read_bytes()
@@ -235,6 +240,8 @@ def _build(index_dir: Path, paths: list[Path], settings: IndexSettings, embedder
         entries[name] = _Entry(record, [store.article_payload(a) for a in doc.articles], list(doc.chunks),
                                [text_hash(c) for c in doc.chunks], [], None)
         (changed if previous is not None else added).append(name)
+    if progress and len(found) > 1:
+        progress("files", len(found), len(found))
     removed: list[str] = []
     if old is not None and rebuild:
         removed = [name for name in old.files if name not in entries]
