@@ -484,3 +484,37 @@ def test_llm_settings_read_the_environment_when_asked_not_at_import(monkeypatch,
     monkeypatch.setenv("RAG_LLM_BASE_URL", "http://example.invalid/v1")
     monkeypatch.setenv("RAG_LLM_MODEL", "m")
     assert load_llm_settings().base_url == "http://example.invalid/v1"
+
+
+def _without_file_override(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    """`rag …` as a user that file modes apply to: root without CAP_DAC_OVERRIDE / CAP_DAC_READ_SEARCH
+    (the suite runs as root, which otherwise ignores them)."""
+    cmd = [shutil.which("setpriv"), "--bounding-set=-dac_override,-dac_read_search", sys.executable, "-m", "rag", *args]
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=300, cwd=cwd, check=False,
+                          env={**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONPATH": str(REPO)})
+
+
+@pytest.mark.skipif(os.geteuid() != 0 or not shutil.which("setpriv"), reason="needs root and setpriv to drop "
+                    "the file-permission override")
+def test_permission_denied_is_one_line(tmp_path):
+    page = "青岛港举办开放日\n\n青岛港举办港口开放日活动，市民可参观自动化码头。\n"
+    (tmp_path / "open.txt").write_text(page, encoding="utf-8")
+    (tmp_path / "closed.txt").write_text(page.replace("开放日", "发布会"), encoding="utf-8")
+    (tmp_path / "closed.txt").chmod(0)
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0o555)
+    try:
+        into_locked = _without_file_override("index", "open.txt", "--index", str(locked / "idx"), "--quiet",
+                                             cwd=tmp_path)
+        assert into_locked.returncode == 1 and "Traceback" not in into_locked.stderr
+        assert "permission denied" in into_locked.stderr and str(locked) in into_locked.stderr
+        mixed = _without_file_override("index", "open.txt", "closed.txt", "--index", "idx", "--quiet", cwd=tmp_path)
+        assert mixed.returncode == 1 and "closed.txt: cannot read: Permission denied" in mixed.stderr
+        assert "1 files, 1 articles" in mixed.stdout  # the readable file is indexed
+        (tmp_path / "idx" / "store.sqlite").chmod(0)
+        search = _without_file_override("search", "开放日", "--index", "idx", cwd=tmp_path)
+        assert search.returncode == 1 and "Traceback" not in search.stderr
+        assert "permission denied" in search.stderr and "store.sqlite" in search.stderr
+    finally:
+        locked.chmod(0o755)

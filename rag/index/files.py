@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import os
 import sqlite3
 from pathlib import Path
 
@@ -109,8 +111,19 @@ def read_manifest(folder: Path) -> Manifest:
         raise
 
 
+def check_readable(folder: Path) -> None:
+    """An index file this user may not read is a permission problem (said as such), not damage."""
+    from .guard import INDEX_ENTRIES
+
+    for name in sorted(INDEX_ENTRIES):
+        for path in [folder / name, *((folder / name).rglob("*") if (folder / name).is_dir() else ())]:
+            if path.exists() and not os.access(path, os.R_OK | (os.X_OK if path.is_dir() else 0)):
+                raise PermissionError(errno.EACCES, "Permission denied", str(path))
+
+
 def open_parts(folder: Path, manifest: Manifest):
     """(SQLite connection, FAISS index, bm25s retriever, vectors, publication days) of a checked index."""
+    check_readable(folder)
     conn = open_store(folder, manifest)
     try:
         return conn, open_dense(folder, manifest), open_bm25(folder, manifest), open_vectors(folder, manifest), \
