@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .chunking import ChunkSettings, chunk_article
+from .dates import date_from_filename, date_from_text_head
 from .errors import LoadError
 from .loaders.base import PageProgress
 from .loading import LoadProblem, SourceText, find_files, load_texts
@@ -37,7 +38,7 @@ def ingest_source(source: SourceText, settings: ChunkSettings = ChunkSettings())
 def ingest_sources(sources: list[SourceText], settings: ChunkSettings = ChunkSettings(),
                    warnings: tuple[str, ...] = ()) -> Document:
     """Split the texts of one file into articles and chunks."""
-    articles = unique_ids([with_publication(a, s) for s in sources for a in split_articles(s)])
+    articles = unique_ids([a for s in sources for a in with_publication(split_articles(s), s)])
     chunks = tuple(c for a in articles for c in chunk_article(a, settings))
     return Document(tuple(sources), articles, chunks, warnings)
 
@@ -55,29 +56,14 @@ def unique_ids(articles: list[Article]) -> tuple[Article, ...]:
     return tuple(out)
 
 
-def with_publication(article: Article, source: SourceText) -> Article:
-    """The article with the date, paper, page and URL its file gave, else a date from its text or file name."""
+def with_publication(articles: list[Article], source: SourceText) -> list[Article]:
+    """The articles with the date, paper, page and URL their text gave, else a date from the head of each
+    article, of the text, or of the file name (the last two looked up once per text)."""
     meta = source.meta
-    published = meta.published or _date_from_text(source.text[article.start:article.start + 200]) \
-        or _date_from_text(source.text[:200]) or _date_from_name(source.path.name)
-    return replace(article, published=published, paper=meta.paper, page=meta.page, section=meta.section,
-                   url=meta.url)
-
-
-def _date_from_text(head: str) -> str | None:
-    try:
-        from .dates import date_from_text_head
-    except ImportError:
-        return None
-    return date_from_text_head(head)
-
-
-def _date_from_name(name: str) -> str | None:
-    try:
-        from .dates import date_from_filename
-    except ImportError:
-        return None
-    return date_from_filename(name)
+    fallback = meta.published or date_from_text_head(source.text[:200]) or date_from_filename(source.path.name)
+    return [replace(a, published=meta.published or date_from_text_head(source.text[a.start:a.start + 200])
+                    or fallback, paper=meta.paper, page=meta.page, section=meta.section, url=meta.url)
+            for a in articles]
 
 
 def ingest_file(path: Path, name: str | None = None, settings: ChunkSettings = ChunkSettings(),
