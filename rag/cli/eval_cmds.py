@@ -95,6 +95,8 @@ def run_eval(args: argparse.Namespace) -> int:
     if not 0 < args.min_overlap <= 1:
         raise RagError("--min-overlap must be in (0, 1]")
     rows, problems = load_qa(args.qa_file)
+    # every article the file asks about, whatever the split, so dev and test runs share one distractor index
+    asked_about = frozenset(Path(s.split("#")[0]).stem for r in rows for s in r.sources)
     for p in problems:
         print(f"{args.qa_file}:{p.line}: skipped: {p.reason}", file=sys.stderr)
     if args.split:
@@ -128,7 +130,6 @@ def run_eval(args: argparse.Namespace) -> int:
 
         n = args.n if args.n is not None else 1000
         base = [Path(p) for p in index.manifest.sources] or [default_seeds()]
-        asked_about = frozenset(Path(s.split("#")[0]).stem for r in rows for s in r.sources)
         folder, skipped = distractor_index(args.distractors, n, index.manifest.embedder, base,
                                            progress=bars, exclude=asked_about)
         indexes.append((f"{label}+{n}", Index.open(folder)))
