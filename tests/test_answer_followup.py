@@ -43,6 +43,14 @@ def test_history_file_formats(tmp_path):
     as_lines.write_text(TOTAL + "\n\n", "utf-8")
     assert load_history(as_json) == [Turn(TOTAL, "1258亿元[1]。")]
     assert load_history(as_lines) == [Turn(TOTAL)]
+    as_jsonl = tmp_path / "h.jsonl"  # one object a line, as a user keeps a chat log; not read as a question text
+    as_jsonl.write_text(json.dumps({"question": TOTAL, "answer": "1258亿元[1]。"}, ensure_ascii=False) + "\n"
+                        + json.dumps({"question": "其中出口多少？"}, ensure_ascii=False) + "\n", "utf-8")
+    assert load_history(as_jsonl) == [Turn(TOTAL, "1258亿元[1]。"), Turn("其中出口多少？")]
+    torn = tmp_path / "torn.jsonl"
+    torn.write_text('{"question": "a"}\n{"question": \n', "utf-8")
+    with pytest.raises(RagError, match="JSON Lines"):
+        load_history(torn)
     broken = tmp_path / "bad.json"
     broken.write_text("[{\"q\": 1}]", "utf-8")
     with pytest.raises(RagError, match="question"):

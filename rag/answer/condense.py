@@ -45,29 +45,37 @@ def standalone_question(question: str, history: list[Turn], llm: LLMSettings | N
 
 
 def load_history(path: Path) -> list[Turn]:
-    """Earlier turns from a file: a JSON list of {"question", "answer"} objects, or one question per line."""
+    """Earlier turns from a file: a JSON list or JSON Lines of {"question", "answer"} objects, or one question
+    per line."""
     try:
         text = Path(path).read_text(encoding="utf-8")
     except OSError as exc:
         raise RagError(f"cannot read the history file {path} ({exc.strerror}); give a JSON list or one question "
                        "per line") from None
     stripped = text.strip()
-    if stripped.startswith("["):
+    if stripped.startswith("{"):  # JSON Lines: one {"question", "answer"} object a line, as --json writes them
+        try:
+            data = [json.loads(line) for line in stripped.splitlines() if line.strip()]
+        except json.JSONDecodeError as exc:
+            raise RagError(f"history file {path} starts like JSON Lines but a line is not valid JSON ({exc}); use "
+                           '{"question": …, "answer": …} objects, one a line, or one question per line') from None
+    elif stripped.startswith("["):
         try:
             data = json.loads(stripped)
         except json.JSONDecodeError as exc:
             raise RagError(f"history file {path} is not valid JSON ({exc}); use a list of "
                            '{"question": …, "answer": …} objects or one question per line') from None
-        turns = []
-        for item in data:
-            if isinstance(item, str):
-                turns.append(Turn(item))
-            elif isinstance(item, dict) and isinstance(item.get("question"), str):
-                turns.append(Turn(item["question"], str(item.get("answer") or ""), str(item.get("short_answer") or "")))
-            else:
-                raise RagError(f"history file {path}: each entry needs a \"question\" string, got {item!r}")
-        return turns
-    return [Turn(line.strip()) for line in text.splitlines() if line.strip()]
+    else:
+        return [Turn(line.strip()) for line in text.splitlines() if line.strip()]
+    turns = []
+    for item in data:
+        if isinstance(item, str):
+            turns.append(Turn(item))
+        elif isinstance(item, dict) and isinstance(item.get("question"), str):
+            turns.append(Turn(item["question"], str(item.get("answer") or ""), str(item.get("short_answer") or "")))
+        else:
+            raise RagError(f"history file {path}: each entry needs a \"question\" string, got {item!r}")
+    return turns
 
 
 def turns_from(history) -> list[Turn]:

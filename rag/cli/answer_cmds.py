@@ -44,7 +44,7 @@ def register(sub) -> None:
                    help="print the Answer object as JSON (a rewritten follow-up is in \"rewritten_question\")")
     p.add_argument("--history", type=Path, metavar="FILE",
                    help="earlier turns of the conversation, so a follow-up such as 其中出口多少？ or 那去年呢？ is "
-                        "rewritten into a question of its own (shown as 理解为：…): a JSON list of "
+                        "rewritten into a question of its own (shown as 理解为：…): a JSON list (or JSON Lines) of "
                         '{"question": …, "answer": …} objects, oldest first, or a text file with one earlier '
                         "question per line. With --batch, each answered question joins the history for the next.")
     add_index_option(p)
