@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..models import Hit
 from ..segment.fields import parse_reporters
@@ -103,7 +103,7 @@ def answer_in_two_steps(index, question: str, hits: list[Hit], settings):
     retrieval = settings.retrieval
     # the second question names its entity outright: BM25 finds it, without a second query embedding
     mode = "bm25" if retrieval.mode in ("hybrid", "bm25") else retrieval.mode
-    second = index.search(bridge.question, k=retrieval.k, mode=mode, settings=retrieval)
+    second = index.search(bridge.question, settings=replace(retrieval, mode=mode))
     answer = answer_extractively(bridge.question, second, settings.extractive, extra=(bridge.hit,))
     if answer.abstained:
         return None
