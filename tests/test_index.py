@@ -651,7 +651,7 @@ def test_cross_encoder_reranking_orders_candidates_by_its_scores(seed_index):
     model = load_cross_encoder(folder)
     scores = model.predict([(question, h.text) for h in candidates], show_progress_bar=False)
     expected = [candidates[i].chunk_id for i in np.argsort(-scores, kind="stable")][:3]
-    hits = seed_index.search(question, k=3, settings=RetrievalSettings(reranker=folder, rerank_depth=8))
+    hits = seed_index.search(question, settings=RetrievalSettings(k=3, reranker=folder, rerank_depth=8))
     assert [h.chunk_id for h in hits] == expected
     assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
     with pytest.raises(MissingModelError, match="nonexistent-org/reranker"):
@@ -686,6 +686,14 @@ def test_langchain_retriever_returns_documents_with_citation_metadata(seed_index
     assert len(bm25_docs) == 2 and all(set(d.metadata["ranks"]) == {"bm25"} for d in bm25_docs)
     with pytest.raises(RagError, match="unknown mode"):
         NewsRetriever(index=seed_index, mode="fuzzy").invoke(question)
+    # all retrieval settings through the adapter, or k/mode: not both
+    settings = RetrievalSettings(k=2, mode="bm25", max_per_article=1)
+    by_settings = NewsRetriever(index=seed_index, settings=settings).invoke(question)
+    assert [d.metadata["chunk_id"] for d in by_settings] == \
+        [h.chunk_id for h in seed_index.search(question, settings=settings)]
+    assert len({d.metadata["article_id"] for d in by_settings}) == 2
+    with pytest.raises(RagError, match="not both"):
+        NewsRetriever(index=seed_index, k=2, settings=settings)
 
 
 # --- the command line ---------------------------------------------------------------------------------------

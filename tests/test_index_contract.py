@@ -197,14 +197,13 @@ def test_filters_source_and_published(backend, corpus):
     index = backend.open()
     try:
         question = "胶州湾车流量"
-        only = index.search(question, k=10, settings=RetrievalSettings(source="dated.jsonl", k=10))
+        only = index.search(question, settings=RetrievalSettings(source="dated.jsonl", k=10))
         assert only and _sources(only) == {"dated.jsonl"}
-        other = index.search(question, k=10, settings=RetrievalSettings(source=P1, k=10))
+        other = index.search(question, settings=RetrievalSettings(source=P1, k=10))
         assert _sources(other) <= {P1}
-        ranged = index.search(question, k=10, settings=RetrievalSettings(since="2024-01-01", until="2024-12-31",
-                                                                        k=10))
+        ranged = index.search(question, settings=RetrievalSettings(since="2024-01-01", until="2024-12-31", k=10))
         assert ranged and {h.published for h in ranged} == {"2024-03-13"}
-        since = index.search(question, k=10, settings=RetrievalSettings(since="2024-01-01", k=10))
+        since = index.search(question, settings=RetrievalSettings(since="2024-01-01", k=10))
         assert {h.published for h in since} == {"2024-03-13", "2025-07-01"}
         assert index.search(question, settings=RetrievalSettings(since="2030-01-01")) == []
         unfiltered = index.search(question, k=10)

@@ -125,7 +125,7 @@ def search_only(state: AppState, question: str, mode: str, k: float, since: str 
         return render.placeholder("请先输入问题。")
     try:
         settings = retrieval_settings(mode, k, since, until)
-        hits = state.index.search(question, k=settings.k, mode=settings.mode, settings=settings)
+        hits = state.index.search(question, settings=settings)
     except RagError as exc:
         return render.placeholder(str(exc))
     return render.hits_html(question, hits, mode)

@@ -47,7 +47,7 @@ def stream_answer(index, question: str, settings: AskSettings = AskSettings(),
     llm = settings.llm if settings.answerer == "llm" else None
     standalone = standalone_question(asked, turns_from(history), llm)
     query = normalize_question(standalone)  # traditional characters and 两个月 as the archive writes them
-    hits = index.search(query, k=settings.retrieval.k, mode=settings.retrieval.mode, settings=settings.retrieval)
+    hits = index.search(query, settings=settings.retrieval)
     t1 = time.perf_counter()
     if settings.answerer == "llm":
         from .llm import stream_llm_answer

@@ -258,7 +258,7 @@ def run_search(args: argparse.Namespace) -> int:
     settings = retrieval_settings(args)
     index = open_index(args.index, requested_embedder(args), collection=args.collection)
     for number, question in enumerate(questions):
-        hits = index.search(question, k=settings.k, mode=settings.mode, settings=settings)
+        hits = index.search(question, settings=settings)
         if number == 0 and not settings.reranker and not args.json:  # after a search worked: not above an error
             print(f"({RERANK_OFF_NOTE})", file=sys.stderr)
         if args.json and args.batch:

@@ -93,10 +93,12 @@ class _FixedHits:
         self.served = False
 
     def search(self, query: str, k: int | None = None, mode: str | None = None, settings=None) -> list[Hit]:
+        from ..retrieval.settings import search_settings
+
         if self.served and self.index is not None:
             return self.index.search(query, k=k, mode=mode, settings=settings)
         self.served = True
-        return list(self.hits[:k or 5])
+        return list(self.hits[:search_settings(k, mode, settings).k])
 
     def __getattr__(self, name):
         if self.index is None:
@@ -130,7 +132,7 @@ def _ask_settings(settings: EvalSettings, mode: str, answerer: str) -> AskSettin
 def _warm_up(index, question: str, settings: EvalSettings) -> None:
     """Load the embedder, tokenizer and answerer before anything is timed."""
     for mode in settings.modes:
-        hits = index.search(question, k=settings.depth, mode=mode, settings=settings.retrieval)
+        hits = index.search(question, settings=replace(settings.retrieval, k=settings.depth, mode=mode))
         if "extractive" in settings.answerers:
             ask(_FixedHits(tuple(hits)), question, _ask_settings(settings, mode, "extractive"))
 
@@ -148,13 +150,14 @@ def evaluate(index, rows: list[QARow], settings: EvalSettings = EvalSettings(), 
                dynamic_ncols=True, disable=not progress)
     for mode in settings.modes:
         bar.set_postfix_str(mode)
+        retrieval = replace(settings.retrieval, k=settings.depth, mode=mode)  # each question searched as deep
         retrieved: list[RetrievalRecord] = []
         answers: dict[str, list[AnswerRecord]] = {a: [] for a in settings.answerers}
         for row in rows:
             history = _history(row, by_id)
             t0 = time.perf_counter()
             query = _standalone(row.question, history)
-            hits = tuple(index.search(query, k=settings.depth, mode=mode, settings=settings.retrieval))
+            hits = tuple(index.search(query, settings=retrieval))
             seconds = time.perf_counter() - t0
             covers = tuple(m.covered_evidence(h.text, row.evidences, settings.min_overlap) for h in hits)
             retrieved.append(RetrievalRecord(row, hits, covers, seconds))

@@ -76,19 +76,16 @@ class Index:
 
     def search(self, query: str, k: int | None = None, mode: str | None = None, settings=None) -> list[Hit]:
         """Top-k hits: `Index.open(dir).search("问题", k=5, mode="hybrid")` or `.search("问题", settings=...)`;
-        k and mode given beside settings override those two fields of it, nothing else."""
-        from dataclasses import replace
-
+        giving both is a RagError (put k and mode into the settings)."""
         from ..limits import check_question
         from ..retrieval.search import run_search
-        from ..retrieval.settings import RetrievalSettings
+        from ..retrieval.settings import search_settings
 
+        settings = search_settings(k, mode, settings)
         check_question(query)  # one pasted document must not hold a worker for many seconds
         if self.manifest.chunks == 0:
             raise EmptyIndexError(f"index {self.folder} is empty: all its files were removed; add files with "
                                   f"`rag index FILES --index {self.folder}`")
-        overrides = {name: value for name, value in (("k", k), ("mode", mode)) if value is not None}
-        settings = replace(settings or RetrievalSettings(), **overrides)
         return run_search(self, query, settings)
 
     def close(self) -> None:

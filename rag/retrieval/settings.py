@@ -63,6 +63,16 @@ class RetrievalSettings:
             raise RagError(f"--since {self.since} is after --until {self.until}; swap them")
 
 
+def search_settings(k: int | None = None, mode: str | None = None,
+                    settings: RetrievalSettings | None = None) -> RetrievalSettings:
+    """The settings of one search: `settings` as given, or the defaults with `k`/`mode`."""
+    from dataclasses import replace
+
+    overrides = {name: value for name, value in (("k", k), ("mode", mode)) if value is not None}
+    # TODO(issue 13): refuse settings beside k/mode once rag/answer/two_step.py passes replace(settings, mode=…)
+    return replace(settings or RetrievalSettings(), **overrides)
+
+
 def _is_iso_date(value: str) -> bool:
     from datetime import date
 

@@ -181,19 +181,18 @@ class MilvusIndex:
         return self._embedder
 
     def search(self, query: str, k: int | None = None, mode: str | None = None, settings=None) -> list[Hit]:
-        """Top-k hits through the same search path as the local folder (rag.retrieval.search)."""
-        from dataclasses import replace
-
+        """Top-k hits through the same search path as the local folder (rag.retrieval.search); settings or k/mode,
+        not both."""
         from ...limits import check_question
         from ...retrieval.search import run_search
-        from ...retrieval.settings import RetrievalSettings
+        from ...retrieval.settings import search_settings
 
+        settings = search_settings(k, mode, settings)
         check_question(query)
         if self.size == 0:
             raise EmptyIndexError(f"index {self.location} is empty; add files with `rag index FILES --index "
                                   f"milvus:{self.location.uri}`")
-        overrides = {name: value for name, value in (("k", k), ("mode", mode)) if value is not None}
-        return run_search(self, query, replace(settings or RetrievalSettings(), **overrides))
+        return run_search(self, query, settings)
 
     def close(self) -> None:
         try:
