@@ -16,6 +16,9 @@ UNIT_GROUPS = (("家", "所", "户", "个"), ("名", "人", "位"))
 ORDINAL_RE = re.compile(r"第[一二三四五六七八九十\d]{1,3}(?:名|位)?")
 PLACE_RE = re.compile(r"(?:在|于|落户|位于)((?:位于)?[^，,。；;、：:“”\s]{2,24}?)(?=召开|举行|举办|会见|开幕|开展|启动|落户|成立|"
                       r"签约|揭牌|挂牌|签署|开机|拍摄|亮相|启幕|进行)")
+# a dateline's agency (中新社北京7月21日电) says who reported, never where something happened
+NEWS_AGENCIES = frozenset("新华社 中新社 中新网 央视 央视网 人民网 新华网 中央社 路透社 美联社 法新社 共同社 塔斯社 环球网 澎湃新闻 "
+                          "新京报 北京青年报 北青报".split())
 # after a person's name comes a verb, a mark or the end; a name glued to more nouns is part of something else
 NAME_ENDS = set(CLAUSE_MARKS + "、 \u3000·")
 NOUNISH = ("n", "ns", "nz", "nt", "ng", "zg", "j", "nrt", "nrfg", "l")
@@ -145,7 +148,8 @@ def titled_people(sentence: str) -> list[tuple[str, Value, str, bool]]:
 def place_values(sentence: str) -> list[Value]:
     """Where something happened (在府新大厦会见), then places and organisations (jieba ns / nt)."""
     venues = [Value(m.group(1).removeprefix("位于"), m.start(1), m.end(1)) for m in PLACE_RE.finditer(sentence)]
-    named = [Value(w, p, p + len(w)) for w, f, p in _tokens(sentence) if f in ("ns", "nt") and len(w) >= 2]
+    named = [Value(w, p, p + len(w)) for w, f, p in _tokens(sentence)
+             if f in ("ns", "nt") and len(w) >= 2 and w not in NEWS_AGENCIES]
     return venues + [v for v in named if not any(u.start <= v.start < u.end for u in venues)]
 
 
