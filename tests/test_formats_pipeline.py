@@ -102,12 +102,16 @@ def test_bad_dates_are_one_clear_line():
         RetrievalSettings(since="2024-02-01", until="2024-01-01")
 
 
-def test_search_settings_and_overrides(archive_index):
+def test_search_takes_settings_or_keywords_not_both(archive_index):
     _, _, index = archive_index
     settings = RetrievalSettings(mode="bm25", k=2)
     hits = index.search("青岛港", settings=settings)
     assert len(hits) == 2 and all(set(h.ranks) == {"bm25"} for h in hits)  # the settings' mode and k, not defaults
-    assert len(index.search("青岛港", k=1, settings=settings)) == 1
+    assert len(index.search("青岛港", k=1)) == 1 and len(index.search("青岛港", k=1, mode="dense")) == 1
+    # an override beside settings once won silently; now it is refused, saying how to combine them
+    for overrides in ({"k": 1}, {"mode": "dense"}, {"k": 2, "mode": "bm25"}):
+        with pytest.raises(RagError, match=r"give either settings=… or k=/mode=, not both; put k and mode into"):
+            index.search("青岛港", settings=settings, **overrides)
 
 
 def _rag(*args: str, cwd: Path) -> subprocess.CompletedProcess:

@@ -208,6 +208,8 @@ def test_filters_source_and_published(backend, corpus):
         assert index.search(question, settings=RetrievalSettings(since="2030-01-01")) == []
         unfiltered = index.search(question, k=10)
         assert P0 in _sources(unfiltered) or P1 in _sources(unfiltered) or len(unfiltered) <= 3
+        with pytest.raises(RagError, match="not both"):  # settings or k=/mode=, on either backend
+            index.search(question, k=10, settings=RetrievalSettings(source=P1))
     finally:
         index.close()
 

@@ -65,12 +65,15 @@ class RetrievalSettings:
 
 def search_settings(k: int | None = None, mode: str | None = None,
                     settings: RetrievalSettings | None = None) -> RetrievalSettings:
-    """The settings of one search: `settings` as given, or the defaults with `k`/`mode`."""
-    from dataclasses import replace
-
-    overrides = {name: value for name, value in (("k", k), ("mode", mode)) if value is not None}
-    # TODO(issue 13): refuse settings beside k/mode once rag/answer/two_step.py passes replace(settings, mode=…)
-    return replace(settings or RetrievalSettings(), **overrides)
+    """The settings of one search: `settings` as given, or the defaults with `k`/`mode`; never both at once."""
+    if settings is not None and (k is not None or mode is not None):
+        # an override beside settings used to win silently, so a caller's settings.k or .mode was not what ran
+        given = " and ".join(f"{name}={value!r}" for name, value in (("k", k), ("mode", mode)) if value is not None)
+        raise RagError(f"search got settings=… and {given}: give either settings=… or k=/mode=, not both; "
+                       f"put k and mode into the settings (dataclasses.replace(settings, k=…, mode=…))")
+    if settings is not None:
+        return settings
+    return RetrievalSettings(**{name: value for name, value in (("k", k), ("mode", mode)) if value is not None})
 
 
 def _is_iso_date(value: str) -> bool:
