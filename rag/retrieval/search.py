@@ -1,4 +1,4 @@
-"""The search path shared by CLI, page and evaluation: retrieve, fuse, collapse, cap, rerank."""
+"""The search path shared by CLI, page and evaluation: retrieve by name, fuse, collapse, cap, rerank."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from ..models import Hit
 from .dedupe import is_near_duplicate, shingles
 from .fusion import convex_fusion, reciprocal_rank_fusion
 from .rerank import rerank_scores
+from .retrievers import Candidates, Query, retriever
 from .settings import RetrievalSettings
 
 
@@ -33,36 +34,39 @@ def run_search(index, query: str, settings: RetrievalSettings,
     query = query.strip()
     if not query or index.size == 0:
         return []
+    chosen = [retriever(name) for name in settings.retrievers]
     rankings: dict[str, list] = {}
     side_scores: dict[str, dict] = {}
     pending_vector: Future | None = None
-    if settings.mode == "hybrid" and query_vector is None:
+    if len(chosen) > 1 and any(r.uses_vector for r in chosen) and query_vector is None:
         embedder = index.embedder
         if getattr(embedder, "query_threads", lambda: 1)() > 1:
             query_vector = embedder.embed_query(query)  # idle cores: one multi-threaded call, then BM25
         else:
             # the model releases the GIL: embed the query on another core while BM25 scores in this thread
             pending_vector = _query_pool().submit(embedder.embed_query, query)
+    vector: list[np.ndarray] = [] if query_vector is None else [query_vector]
+
+    def embed() -> np.ndarray:
+        if not vector:
+            vector.append(pending_vector.result() if pending_vector else index.embedder.embed_query(query))
+        return vector[0]
+
     allowed = index.restriction(ChunkFilter(settings.source, settings.since, settings.until))
     if allowed is not None and index.restriction_is_empty(allowed):
         return []
-    bm25 = None
-    if settings.mode in ("bm25", "hybrid"):
-        bm25 = index.sparse_candidates(query, settings.bm25_depth, allowed)
-        rankings["bm25"] = list(bm25.keys)
-        side_scores["bm25"] = {k: float(s) for k, s in zip(bm25.keys, bm25.scores)}
-    if settings.mode in ("dense", "hybrid"):
-        if query_vector is None:
-            query_vector = pending_vector.result() if pending_vector else index.embedder.embed_query(query)
-        scores, keys = index.dense_candidates(query_vector, settings.dense_depth, allowed)
-        rankings["dense"] = list(keys)
-        side_scores["dense"] = {k: float(s) for k, s in zip(keys, scores)}
-    if settings.mode == "hybrid" and settings.fusion == "convex":
-        fused = _convex(index, rankings, bm25, query_vector, settings.bm25_share, settings.bm25_lead)
-    elif settings.mode == "hybrid":
-        fused = reciprocal_rank_fusion(rankings, k=settings.rrf_k, weights={"bm25": settings.bm25_weight, "dense": 1.0})
+    found: dict[str, Candidates] = {}
+    for r in chosen:
+        found[r.name] = r.candidates(index, Query(query, embed), settings.depth_of(r.name), allowed)
+        rankings[r.name] = list(found[r.name].keys)
+        side_scores[r.name] = {k: float(s) for k, s in zip(found[r.name].keys, found[r.name].scores)}
+    if len(chosen) > 1 and settings.fusion == "convex":
+        lead = settings.bm25_lead if "bm25" in found else 0
+        fused = _convex(found, settings.weight_of(), rankings.get("bm25", []), lead)
+    elif len(chosen) > 1:
+        fused = reciprocal_rank_fusion(rankings, k=settings.rrf_k, weights=settings.weight_of())
     else:
-        side = settings.mode
+        side = chosen[0].name
         fused = [(r, side_scores[side][r]) for r in rankings[side]]
     fused = prefer_question_period(index, query, fused, settings.period_boost)
     wanted = settings.k if not settings.reranker else max(settings.k, settings.rerank_depth)
@@ -85,20 +89,17 @@ def run_search(index, query: str, settings: RetrievalSettings,
     return hits
 
 
-def _convex(index: SearchableIndex, rankings: dict[str, list], bm25, query_vector: np.ndarray,
-            bm25_share: float, bm25_lead: int) -> list[tuple[object, float]]:
-    """Both retrievers score every candidate either of them found (BM25 through the backend's scorer, dense exactly
-    from the stored vectors), the normalised scores are mixed, and BM25's own top `bm25_lead` go first (in the
+def _convex(found: dict[str, Candidates], weights: dict[str, float], lead_ranking: list, lead: int
+            ) -> list[tuple[object, float]]:
+    """Every retriever scores every candidate any of them found (BM25 through the backend's scorer, dense exactly
+    from the stored vectors), the normalised scores are mixed by weight, and BM25's own top `lead` go first (in the
     mixed order), so hybrid never drops a passage BM25 alone ranks that high."""
-    keys = list(dict.fromkeys(rankings["bm25"] + rankings["dense"]))
+    keys = list(dict.fromkeys(key for candidates in found.values() for key in candidates.keys))
     if not keys:
         return []
-    bm25_scores = bm25.score_of(keys) if bm25 is not None else np.zeros(len(keys))
-    dense_scores = index.dense_scores(keys, query_vector)
-    fused = convex_fusion(keys, {"bm25": bm25_scores, "dense": dense_scores},
-                          {"bm25": bm25_share, "dense": 1 - bm25_share})
-    lead = set(rankings["bm25"][:bm25_lead])
-    return [item for item in fused if item[0] in lead] + [item for item in fused if item[0] not in lead]
+    fused = convex_fusion(keys, {name: candidates.score_of(keys) for name, candidates in found.items()}, weights)
+    first = set(lead_ranking[:lead])
+    return [item for item in fused if item[0] in first] + [item for item in fused if item[0] not in first]
 
 
 def prefer_question_period(index, query: str, fused: list[tuple[object, float]], boost: float
