@@ -68,6 +68,12 @@ class Index:
         with self._lock:
             return [chunk for _, chunk, _, _ in store.chunks_of_source(self.conn, name)]
 
+    def searchable(self):
+        """This folder as the search path's SearchableIndex (keys are chunk rows)."""
+        from .backends.local import LocalSearchable
+
+        return LocalSearchable(self)
+
     def stats(self):
         from .backends.base import IndexStats
 

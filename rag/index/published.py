@@ -2,29 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 import numpy as np
 
+# the day numbers are shared with the search path, which must not import the index package
+from ..dates.days import UNKNOWN, from_days, to_days
+
+__all__ = ["FILE", "UNKNOWN", "from_days", "load", "save", "to_days", "within"]
+
 FILE = "published.npy"
-UNKNOWN = -1
-_EPOCH = date(1970, 1, 1).toordinal()
-
-
-def to_days(iso: str | None) -> int:
-    """Days since 1970-01-01 of an ISO date (YYYY-MM-DD…); UNKNOWN for None or a malformed value."""
-    if not iso:
-        return UNKNOWN
-    try:
-        return date.fromisoformat(iso[:10]).toordinal() - _EPOCH
-    except ValueError:
-        return UNKNOWN
-
-
-def from_days(days: int) -> str | None:
-    """The ISO date of a day number, None for UNKNOWN."""
-    return None if days < 0 else date.fromordinal(int(days) + _EPOCH).isoformat()
 
 
 def save(days: np.ndarray, folder: Path) -> None:

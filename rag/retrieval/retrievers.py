@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import RagError
-from ..index.backends.base import SearchableIndex
+from .contract import SearchableIndex
 
 
 @dataclass(frozen=True)

@@ -7,9 +7,9 @@ from concurrent.futures import Future, ThreadPoolExecutor
 
 import numpy as np
 
-from ..index import published
-from ..index.backends.base import ChunkFilter, SearchableIndex
+from ..dates import days as published
 from ..models import Hit
+from .contract import ChunkFilter, SearchableIndex
 from .dedupe import is_near_duplicate, shingles
 from .fusion import convex_fusion, reciprocal_rank_fusion
 from .rerank import rerank_scores
@@ -18,12 +18,9 @@ from .settings import RetrievalSettings
 
 
 def searchable(index) -> SearchableIndex:
-    """The search surface of an opened index: a backend offers it itself; the local folder's handle is wrapped."""
-    if hasattr(index, "sparse_candidates"):
-        return index
-    from ..index.backends.local import LocalSearchable
-
-    return LocalSearchable(index)
+    """The search surface of an opened index: a backend offers it itself, the local folder's handle through its
+    `searchable()` (so this module needs nothing of rag.index)."""
+    return index if hasattr(index, "sparse_candidates") else index.searchable()
 
 
 def run_search(index, query: str, settings: RetrievalSettings,

@@ -6,16 +6,13 @@ import hashlib
 import math
 from collections import Counter
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
 
 from ..loading import SourceText
 from ..models import Article, Paragraph
+from .draft import Draft
 from .fields import Dateline, derive_title, match_date_line, match_dateline, parse_reporters
 from .lines import CONTINUATION_RE, CREDIT_RE, Line, looks_like_heading
 from .text_rules import ends_sentence, is_cjk, word_spans_break
-
-if TYPE_CHECKING:
-    from .pages import Draft
 
 SECTION_HEADING_MAX = 24
 COLUMN_LABEL_MAX = 8

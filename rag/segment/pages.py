@@ -2,28 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from ..loading import SourceText
 from ..models import Article
 from .assemble import build_article, reattach_fragments
+from .draft import Draft
 from .fields import match_date_line, match_dateline
 from .lines import Line, looks_like_heading, looks_like_names, read_lines
 from .text_rules import ends_sentence
 
 HEADER_MAX = 60
-
-
-@dataclass
-class Draft:
-    """Lines gathered for one article before its fields are parsed."""
-
-    header: list[Line] = field(default_factory=list)
-    byline: Line | None = None
-    items: list[Line] = field(default_factory=list)
-    trailer: list[Line] = field(default_factory=list)  # title and author printed after the body
-    content_start: int = 0
-    closed_by_credit: bool = False
 
 
 class _Page:

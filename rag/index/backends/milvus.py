@@ -15,6 +15,7 @@ from .. import published
 from ..manifest import FORMAT_VERSION, Manifest
 from ..store import FileRecord
 from .base import ChunkFilter, FileChunks, IndexStats, SparseCandidates
+from .location import IndexLocation
 from .milvus_schema import (
     CHUNK_FIELDS,
     META_SUFFIX,
@@ -27,7 +28,6 @@ from .milvus_schema import (
     meta_row,
     milvus_error,
 )
-from .registry import IndexLocation
 
 INSERT_BATCH = 256
 

@@ -7,8 +7,8 @@ import hashlib
 from pathlib import Path
 
 from ...settings import cache_root
+from .location import IndexLocation
 from .milvus_sync import CopyReport, copy_local_index
-from .registry import IndexLocation
 
 
 def staging_dir(location: IndexLocation) -> Path:

@@ -8,7 +8,7 @@ import logging
 from pathlib import Path
 
 from ...errors import RagError, WorkFailedError
-from .registry import IndexLocation
+from .location import IndexLocation
 
 MAX_TEXT = 65_535  # bytes: Milvus's VARCHAR limit
 # bm25s's defaults, so BM25 scores mean the same on both backends

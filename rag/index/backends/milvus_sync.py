@@ -13,9 +13,9 @@ from ...errors import IndexMismatchError, RagError
 from .. import store
 from ..manifest import Manifest
 from .base import FileChunks
+from .location import IndexLocation
 from .milvus import MilvusIndex
 from .milvus_schema import META_SUFFIX, connect, load_collections, milvus_error
-from .registry import IndexLocation
 
 
 @dataclass(frozen=True)
