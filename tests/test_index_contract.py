@@ -317,3 +317,41 @@ def test_page_uploads_add_to_a_milvus_index_without_dropping_its_files(tmp_path,
     finally:
         state.index.close()
         state.shutdown()
+
+
+def test_rag_ui_serves_the_collection_given_by_collection(tmp_path, monkeypatch, capsys, e5_embedder, base_index):
+    """`rag ui --index milvus:… --collection NAME` opens that collection, as the other commands do (the page is
+    started without blocking and asked for once; no browser)."""
+    import socket
+    import urllib.request
+
+    import ui.app
+    from rag.cli import build_parser
+    from rag.index.backends.milvus_sync import copy_local_index
+
+    monkeypatch.setenv("RAG_CACHE_DIR", str(tmp_path / "cache"))
+    where = f"milvus:{tmp_path / 'news.db'}"
+    local = Index.open(base_index, embedder_instance=e5_embedder)
+    copy_local_index(local, parse_index_location(where, collection="pages"))
+    chunks = local.size
+    local.close()
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    started = []
+    real_launch = ui.app.launch
+    # the real launch, only returning instead of serving until Ctrl+C
+    monkeypatch.setattr(ui.app, "launch", lambda *a, **kw: started.append(real_launch(*a, **kw, block=False)))
+    args = build_parser().parse_args(["ui", "--index", where, "--collection", "pages", "--port", str(port)])
+    assert args.collection == "pages"
+    assert args.func(args) == 0
+    demo = started[0]
+    try:
+        assert urllib.request.urlopen(demo.local_url, timeout=30).status == 200
+        err = capsys.readouterr().err
+        assert f"{chunks} chunks from {where} (collection pages)" in err, err
+    finally:
+        demo.close()
+    args = build_parser().parse_args(["ui", "--index", where, "--collection", "papers", "--port", str(port)])
+    with pytest.raises(RagError, match="no collection papers"):  # not the default one, not the one that exists
+        args.func(args)

@@ -164,14 +164,15 @@ def exposure_warning(host: str, auth: tuple[str, str] | None) -> str | None:
 
 def launch(index_dir: Path, host: str = "127.0.0.1", port: int = 7860, auth: tuple[str, str] | None = None,
            uploads_dir: Path | None = None, embedder: str | None = None, concurrency: int = CONCURRENCY,
-           block: bool = True):
-    """Open (or first build) the index, then serve the page; returns the Blocks when `block` is False."""
+           block: bool = True, collection: str | None = None):
+    """Open (or first build) the index, then serve the page; returns the Blocks when `block` is False.
+    `collection` names the Milvus collection of `milvus:URI` (default rag_news), as `--collection` does."""
     from rag.service import open_or_build
 
     warning = exposure_warning(host, auth)
     if warning:  # before anything slow, so it is the first thing the person starting the page sees
         print(warning, file=sys.stderr, flush=True)
-    index = open_or_build(Path(index_dir), embedder)
+    index = open_or_build(Path(index_dir), embedder, collection=collection)
     if index.size:
         index.embedder.embed_query("预热")  # load the model now, not while the first visitor waits
     state = AppState(index, uploads_dir)

@@ -34,5 +34,5 @@ def run_ui(args: argparse.Namespace) -> int:
         set_max_question_chars(args.max_question_chars)
     auth = parse_auth(args.auth or ui_auth())
     launch(args.index or default_index_dir(), host=args.host, port=args.port, auth=auth, uploads_dir=args.uploads,
-           embedder=args.embedder, concurrency=args.concurrency)
+           embedder=args.embedder, concurrency=args.concurrency, collection=args.collection)
     return 0
