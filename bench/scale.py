@@ -155,8 +155,8 @@ def replicate(chunks, tokens, n: int):
 
 
 def child(folder: Path, kind: str, qfile: Path) -> dict:
-    """In a fresh process: open the index, RSS delta, latencies, dense rows for recall."""
-    from rag.index import dense
+    """In a fresh process: open the index, RSS delta, latencies, the dense search's chunk ids for recall; every
+    lookup goes through the backend contract (chunk ids out, no row numbers or FAISS calls of the folder)."""
     from rag.index.handle import Index
     from rag.retrieval.search import run_search
     from rag.retrieval.settings import RetrievalSettings
@@ -173,7 +173,7 @@ def child(folder: Path, kind: str, qfile: Path) -> dict:
     rss0 = rss_mb()
     with Timer() as t:
         index = Index.open(folder)
-        index.chunks_by_rows([0])
+        index.files()  # a first read of the store, as the page's file list does
     load_s = t.seconds
     rss1 = rss_mb()
 
@@ -185,7 +185,7 @@ def child(folder: Path, kind: str, qfile: Path) -> dict:
 
     index._embedder = _NoEmbed()
     res = {"load_s": round(load_s, 3), "rss_delta_mb": round(rss1 - rss0, 1)}
-    dense_rows = []
+    dense_ids = []
     for mode in ("bm25", "dense", "hybrid"):
         settings = RetrievalSettings(mode=mode, k=10)
         times = []
@@ -198,13 +198,15 @@ def child(folder: Path, kind: str, qfile: Path) -> dict:
         res[mode] = percentiles(times)
         res[mode]["samples_ms"] = [round(x * 1000, 3) for x in times]
     times = []
-    for v in qvecs:  # the ANN call alone, for recall and raw speed
+    searchable = index.searchable()
+    for v in qvecs:  # the backend's dense search alone (the ANN index), for recall and raw speed
         t0 = time.perf_counter()
-        _, rows = dense.search(index.dense, v, 10)
+        _, keys = searchable.dense_candidates(v, 10, None)
         times.append(time.perf_counter() - t0)
-        dense_rows.append([int(r) for r in rows])
+        found = searchable.chunks_by_keys(keys)
+        dense_ids.append([found[key].id for key in keys])
     res["ann_only"] = percentiles(times)
-    res["rows"] = dense_rows
+    res["ids"] = dense_ids
     res["rss_after_queries_mb"] = round(rss_mb() - rss0, 1)
     # the real path: the question text in, the real e5 query embedding (beside BM25) included
     from rag.embedders.e5 import E5Embedder
@@ -262,7 +264,7 @@ def main(argv=None) -> dict:
         kinds = [k for k in args.kinds.split(",") if k]
         folder = work / f"n{n}"
         built = build_folder(folder, c_n, t_n, vectors, kinds)
-        exact = np.argsort(-(qvecs @ vectors.T), axis=1)[:, :10]
+        exact = [[c_n[i].id for i in top] for top in np.argsort(-(qvecs @ vectors.T), axis=1)[:, :10]]
         del vectors, c_n, t_n
         row = {"chunks": n, "real_chunks": min(n, len(chunks)), **built, "kinds": {}}
         for kind in kinds:
@@ -272,8 +274,8 @@ def main(argv=None) -> dict:
                 row["kinds"][kind] = {"error": proc.stderr[-800:]}
                 continue
             res = json.loads(proc.stdout.strip().splitlines()[-1])
-            rows = res.pop("rows")
-            res["recall@10"] = round(float(np.mean([len(set(r) & set(e)) / 10 for r, e in zip(rows, exact)])), 4)
+            ids = res.pop("ids")  # recall by chunk id, as the contract addresses chunks
+            res["recall@10"] = round(float(np.mean([len(set(r) & set(e)) / 10 for r, e in zip(ids, exact)])), 4)
             for m in ("bm25", "dense", "hybrid"):
                 res[m].pop("samples_ms", None)
             res["bytes_per_chunk_disk"] = round((built["disk_mb"][f"faiss_{kind}"] + built["disk_mb"]["bm25"]
