@@ -48,6 +48,29 @@ def _owner_in(owner: str, chain: str) -> bool:
     return bool(words) and all(w in chain for w in words)
 
 
+# an owner that only points back to the article (该公司的首席财务官) names no one in particular
+GENERIC_OWNERS = frozenset("公司 该公司 这家公司 集团 该集团 企业 该企业 单位 机构 组织 协会 该协会".split())
+
+
+# 名誉馆长, 执行会长, 原市长: another post than the one asked, unless the question says so
+POST_MODIFIERS = ("名誉", "荣誉", "执行", "常务", "代理", "原")
+
+
+def _other_post(sentence: str, at: int, title: str, question: str) -> bool:
+    """The title at `at` is narrowed by a modifier the question (its 不是… aside removed) does not use."""
+    asked = re.sub(r"[（(]?(?:不是|并非|而非)[^，,。？?）)]*[）)]?", "", question)
+    return any(sentence[max(0, at - len(m)):at] == m and m + title not in asked for m in POST_MODIFIERS)
+
+
+def owner_fit(owner: str, chain: str) -> float:
+    """1 when the post's chain names the asked owner (青岛 in 青岛市委书记), 0.6 when it names only its last word
+    (商会 for 湖州市江苏商会: the rest is said earlier in the article), 0 when it names another (青岛 for 山东)."""
+    if owner in GENERIC_OWNERS or _owner_in(owner, chain):
+        return 1.0
+    words = [w for w in tokenize(re.sub(r"(?:市|省|区|县|镇)$", "", owner)) if len(w) >= 2]
+    return 0.6 if len(words) > 1 and words[-1] in chain else 0.0
+
+
 def _focus_positions(focus: QuestionFocus, sentence: str, question: str) -> list[int]:
     return [p for w in focus.words for p in term_positions(w, sentence, question)]
 
@@ -95,10 +118,19 @@ def judge(question: str, qtype: QuestionType, focus: QuestionFocus, sentence: st
         return Judgement("、".join(names), 1.0 if names else 0.0, 1.0 if names else 0.0, qual)
     if kind == "person" and focus.title:
         for title, name, chain, deputy in titled_people(sentence):
-            if title == focus.title and deputy == focus.deputy and _owner_in(focus.owner, chain) \
-                    and name.text not in question:
-                return Judgement(name.text, 1.0, 1.0, qual)
-        return Judgement("", 1.0 if person_values(sentence) else 0.0, 0.0, qual)
+            fit = owner_fit(focus.owner, chain)
+            if title == focus.title and deputy == focus.deputy and fit and name.text not in question \
+                    and not _other_post(sentence, name.start - len(title), title, question):
+                return Judgement(name.text, 1.0, fit, qual)
+        people = person_values(sentence)
+        # the name before its post: 雷诺·艾德出任名誉馆长 (a 副 post is not the post asked for)
+        posts = [p for p in term_positions(focus.title, sentence, question)
+                 if not _other_post(sentence, p, focus.title, question)]
+        for v in people:
+            lo, hi = clause_bounds(sentence, v.start)
+            if v.text not in question and any(v.end <= p < hi for p in posts) and owner_fit(focus.owner, sentence):
+                return Judgement(v.text, 1.0, 0.6, qual)
+        return Judgement("", 1.0 if people else 0.0, 0.0, qual)
     if kind in ("number", "ordinal", "date", "person", "place"):
         if kind == "number":
             values = number_values(sentence, qtype.unit)

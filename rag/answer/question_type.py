@@ -9,9 +9,9 @@ NUMBER_CUES = ("多少", "几", "多大", "多长", "多久", "多高", "多远"
 REPORTER_CUES = ("记者", "作者", "撰写", "采写", "撰稿", "谁写", "谁报道", "署名")
 PERSON_CUES = ("谁", "哪位", "什么人", "哪个人", "记者是", "负责人是", "姓名")
 PLACE_CUES = ("哪里", "在哪", "何地", "什么地方", "哪个城市", "哪座城市", "哪个地方", "地点", "哪个区", "哪个市")
-DATE_CUES = ("何时", "什么时候", "哪年", "哪一年", "哪天", "哪一天", "几月", "几号", "什么时间", "日期", "哪个月")
+DATE_CUES = ("何时", "什么时候", "哪年", "哪一年", "哪天", "哪一天", "哪几天", "哪两天", "几月", "几号", "什么时间", "日期", "哪个月")
 LIST_CUES = ("哪些", "哪几", "分别", "有哪", "包括什么", "包括哪", "列举", "各是", "和哪")
-UNIT_AFTER_CUE = re.compile(r"(?:多少|几)(?:万|亿|千)?(美元|标准箱|平方米|平方公里|公里|千瓦时|千瓦|毫米|枚|个基点|基点|例|股|环|起|艘|个百分点|个小时|个工作日|亿元|万元|元|万吨|吨|家|个|人|项|条|座|套|次|倍|年|天|小时|分钟|名|"
+UNIT_AFTER_CUE = re.compile(r"(?:多少|几)(?:万|亿|千)?(美元|标准箱|平方米|平方公里|公里|千瓦时|千瓦|毫米|枚|个基点|基点|例|股|环|起|艘|个百分点|个小时|个工作日|亿元|万元|元|万吨|吨|家|个省|个国家|个城市|个|人|项|条|座|套|次|倍|年|天|小时|分钟|名|"
                             r"所|批|场|台|亩|辆|户|度|周岁|岁|种|位|部|届|期)")
 # a question about money wants a number in 元 even when it does not say so
 MONEY_CUES = ("多少钱", "补贴", "资金", "投资", "经费", "金额", "总额", "票房", "收入", "营收", "产值", "销售额", "成本",
@@ -30,7 +30,7 @@ def classify_question(question: str) -> QuestionType:
     """The kind of answer asked for, whether it is a list, and the unit a number must carry."""
     q = question.strip()
     is_list = any(c in q for c in LIST_CUES)
-    found = [m for m in UNIT_AFTER_CUE.finditer(q) if q[max(0, m.start() - 1):m.start()] not in ("这", "那", "前", "近")]
+    found = [m for m in UNIT_AFTER_CUE.finditer(q) if q[max(0, m.start() - 1):m.start()] not in ("这", "那", "前", "近", "哪")]
     m = found[-1] if found else None
     unit = m.group(1) if m else ("%" if any(c in q for c in ("比例", "占比", "百分之", "增速", "增长了多少")) else "")
     if not unit and any(c in q for c in ("多久", "多长时间", "多少时间")):
@@ -57,7 +57,7 @@ def classify_question(question: str) -> QuestionType:
         kind = "person"
     elif any(c in q for c in PLACE_CUES):
         kind = "place"
-    elif any(c in q for c in NUMBER_CUES):
+    elif any(c in q.replace("哪几", "") for c in NUMBER_CUES):  # 哪几个城市 asks for names, not a count
         kind = "number"
     else:
         kind = "other"

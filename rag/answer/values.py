@@ -10,10 +10,14 @@ from .facts import CLOCK_RE, CN_NUMBER_RE, DATE_RE, NUMBER_RE, _posseg
 from .focus import TITLES
 
 CLAUSE_MARKS = "，,；;。！？!?：:（）()“”"
-TIME_UNITS = ("分钟", "小时", "天", "年", "个月", "周", "秒", "工作日")
-MONEY_UNITS = ("元", "美元", "欧元", "港元")
-UNIT_GROUPS = (("家", "所", "户", "个"), ("名", "人", "位"))
-ORDINAL_RE = re.compile(r"第[一二三四五六七八九十\d]{1,3}(?:名|位)?")
+TIME_UNITS = ("分钟", "小时", "天", "年", "个月", "个半月", "周", "秒", "工作日")
+MONEY_UNITS = ("元", "美元", "欧元", "港元", "块钱", "块")
+UNIT_GROUPS = (("家", "所", "户", "个"), ("名", "人", "位", "人次"))
+ORDINAL_RE = re.compile(r"第[一二三四五六七八九十\d]{1,3}(?:名|位)?|(?<![\d.一二三四五六七八九十])[一二三四五六七八九十\d]{1,2}级")
+# 八分之一 of a bloodline, 三分之二 of the votes: a share written as a fraction
+FRACTION_RE = re.compile(r"[一二三四五六七八九十百\d]{1,3}分之[一二三四五六七八九十\d]{1,3}")
+# transliterated foreign names after a title: 主席雷诺·艾德, 主任瓦列里•基斯塔诺夫
+FOREIGN_NAME = r"[\u4e00-\u9fff]{1,5}[·•・][\u4e00-\u9fff]{1,6}"
 PLACE_RE = re.compile(r"(?:在|于|落户|位于)((?:位于)?[^，,。；;、：:“”\s]{2,24}?)(?=召开|举行|举办|会见|开幕|开展|启动|落户|成立|"
                       r"签约|揭牌|挂牌|签署|开机|拍摄|亮相|启幕|进行)")
 # a dateline's agency (中新社北京7月21日电) says who reported, never where something happened
@@ -52,6 +56,8 @@ def unit_fits(value: str, unit: str) -> bool:
         return value.endswith(("平方米", "平方公里", "亩", "公顷"))
     if unit == "度":
         return value.endswith(("度", "℃"))
+    if unit.startswith("个") and len(unit) > 1:  # 几个省 is answered by 7省
+        return value.endswith((unit, unit[1:]))
     for group in UNIT_GROUPS:  # 多少家大学 is answered by 10多所, 多少名 by 6位
         if unit in group:
             return value.endswith(group)
@@ -65,6 +71,9 @@ def number_values(sentence: str, unit: str = "") -> list[Value]:
              if any(ch.isdigit() for ch in m.group(0))]
     found += [Value(m.group(0), m.start(), m.end()) for m in CN_NUMBER_RE.finditer(sentence)
               if not any(v.start <= m.start() < v.end for v in found) and not m.group(0).startswith("一")]
+    if unit in ("", "%"):
+        found += [Value(m.group(0), m.start(), m.end()) for m in FRACTION_RE.finditer(sentence)
+                  if not any(v.start <= m.start() < v.end for v in found)]
     if unit != "time":
         found = [v for v in found if not any(s <= v.start < e for s, e in dates)]
     if unit:
@@ -77,7 +86,12 @@ def date_values(sentence: str, unit: str = "") -> list[Value]:
     if unit == "clock":
         return [Value(m.group(0), m.start(), m.end()) for m in CLOCK_RE.finditer(sentence)]
     found = [Value(m.group(0), m.start(), m.end()) for m in DATE_RE.finditer(sentence)]
-    return [v for v in found if re.search(r"\d{4}年", v.text)] if unit == "year" else found
+    if unit == "year":
+        return [v for v in found if re.search(r"\d{4}年", v.text)]
+    # 7月28日至7月29日 is one answer to 哪几天, a span rather than its first or last day
+    spans = [Value(sentence[a.start:b.end], a.start, b.end) for a, b in zip(found, found[1:])
+             if sentence[a.end:b.start] in ("至", "到", "-", "—", "～", "~", "至次年")]
+    return spans + [v for v in found if not any(s.start <= v.start < s.end for s in spans)]
 
 
 def _tokens(sentence: str) -> list[tuple[str, str, int]]:
@@ -124,11 +138,16 @@ def person_values(sentence: str) -> list[Value]:
         if prev and prev[1] in ("ns",) and prev[0][-1] not in NAME_ENDS:
             continue  # 灵山|西有藏: inside a place name
         out.append(Value(word, pos, pos + len(word)))
-    return out
+    # a name right after a post is a name whatever jieba tags it: 主席雷诺·艾德, 首席财务官Kim Woohyun
+    titled = [name for _, name, _, _ in titled_people(sentence)]
+    out = [v for v in out if not any(t.start <= v.start and v.end <= t.end and t != v for t in titled)]  # 雷诺|·艾德
+    out += [t for t in titled if not any(v.start < t.end and t.start < v.end for v in out)]
+    return sorted(out, key=lambda v: v.start)
 
 
 TITLED_RE = re.compile("(" + "|".join(sorted(TITLES, key=len, reverse=True)) + ")"
-                       r"([\u4e00-\u9fff·]{2,4}?|[A-Z][a-zA-Z]+(?: [A-Z][a-zA-Z]+){0,2})(?=表示|介绍|所说|说|指出|认为|称|强调|告诉|坦言|透露|出席|主持|会见|汇报|发言|"
+                       r"(" + FOREIGN_NAME + r"|[\u4e00-\u9fff·]{2,4}?|[A-Z][a-zA-Z]+(?: [A-Z][a-zA-Z]+){0,2})"
+                       r"(?=表示|介绍|所说|说|指出|认为|称|强调|告诉|坦言|透露|出席|主持|会见|汇报|发言|出任|担任|接受|"
                        r"一行|等|在|向|对|与|和|同|带领|率|[，,。、；;：:\s（()“”]|$)")
 CHAIN_MARKS = "，,；;。！？!?：:“”（(\n "
 

@@ -1,0 +1,54 @@
+"""Typed short answers found in news sentences: names written the foreign way, quantities in Chinese numerals,
+fractions, date spans, grades, and posts that are not the one asked (名誉馆长 for 馆长)."""
+
+import pytest
+
+from rag.answer.extractive import short_answer
+from rag.answer.question_type import classify_question
+from rag.answer.values import place_values
+
+CASES = [
+    # a transliterated name after a post, and one before the post it takes
+    ("俄罗斯科学院远东研究所日本研究中心主任是谁？", "俄罗斯科学院远东研究所日本研究中心主任瓦列里•基斯塔诺夫告诉该媒体，日本媒体不提美国。",
+     "瓦列里•基斯塔诺夫"),
+    ("成都大运会博物馆开馆仪式上，由谁出任名誉馆长？", "并由国际大体联代理主席雷诺·艾德出任名誉馆长。", "雷诺·艾德"),
+    # a Latin name; 公司 points back to the article and names no other owner
+    ("表示将继续投资扩大HBM3产能的公司首席财务官是谁？", "SK海力士首席财务官Kim Woohyun表示，将继续投资扩大HBM3芯片的产能。", "Kim Woohyun"),
+    # the owner's last word in the post's chain (商会), the rest said earlier in the article
+    ("浙江湖州市江苏商会的会长是谁？", "商会会长陈友祥、执行会长吉祖兴、常务会长王海蛟等参加了活动。", "陈友祥"),
+    ("李凯尔拥有多少中国血统？", "来自NBA森林狼队的李凯尔拥有八分之一的中国血统。", "八分之一"),
+    ("南海伏季休渔一共要持续多长时间？", "为期三个半月的南海伏季休渔期即将结束。", "三个半月"),
+    ("戴口罩男子说自己买票花了多少钱？", "戴口罩的大哥说自己花两千块钱坐高铁，只提供一顿餐食。", "两千块钱"),
+    ("社区干部学院累计培训了多少人次学员？", "学院共举办线上线下培训班200余期，累计培训学员12万人次。", "12万人次"),
+    ("水利部针对江西、浙江、福建等几个省启动了应急响应？", "水利部针对江西、浙江、福建等7省启动洪水防御Ⅳ级应急响应。", "7省"),
+    ("湿地公园暂停内湖游船运输服务的是哪几天？", "湿地公园于7月28日至7月29日暂停内湖游船运输服务。", "7月28日至7月29日"),
+    ("被偷的金弹子树在国家古树保护中算第几级？", "该金弹子树树龄超过百年，属于国家三级保护古树，价值5.4万元。", "三级"),
+]
+
+
+@pytest.mark.parametrize(("question", "sentence", "expected"), CASES, ids=[c[2] for c in CASES])
+def test_typed_value(question, sentence, expected):
+    assert short_answer(question, sentence) == expected
+
+
+@pytest.mark.parametrize(("question", "sentence"), [
+    # 名誉馆长 is not the 馆长 the question asks for (it says so in its aside)
+    ("成都大运会博物馆的馆长（不是名誉馆长）是谁？", "并由国际大体联代理主席雷诺·艾德出任名誉馆长。"),
+    ("商会的执行会长是谁？", "商会会长陈友祥出席。"),
+    ("山东省省长是谁？", "东有灵山湾，西有藏马山。青岛市市长赵豪志出席。"),
+    ("青岛的市长是谁？", "张三出任青岛副市长。"),
+    ("5.5级地震的震中在第几级行政区？", "山东德州市平原县发生5.5级地震。"),  # 5.5级 is a magnitude, not a grade 5
+])
+def test_no_value_for_another_post_or_a_look_alike(question, sentence):
+    assert short_answer(question, sentence) == ""
+
+
+def test_news_agency_in_a_dateline_is_not_a_place():
+    places = [v.text for v in place_values("中新社北京7月21日电 (记者 陈杭)20日傍晚至21日白天，京城迎来雷阵雨。")]
+    assert "中新社" not in places
+
+
+def test_which_cities_asks_for_names_not_a_count():
+    assert classify_question("还覆盖哪几个城市？").kind != "number"
+    assert classify_question("覆盖了几个城市？").kind == "number"
+    assert classify_question("暂停服务的是哪几天？").kind == "date"
