@@ -73,7 +73,6 @@ class RetrievalSettings:
         if self.since and self.until and self.since > self.until:
             raise RagError(f"--since {self.since} is after --until {self.until}; swap them")
 
-
     def _check_named(self) -> None:
         from .retrievers import retriever
 
