@@ -91,7 +91,6 @@ def find_bridge(question: str, hits: list[Hit], settings) -> Bridge | None:
 
 def answer_in_two_steps(index, question: str, hits: list[Hit], settings):
     """Answer the second question over a fresh search with the bridge entity, citing the bridge passage too."""
-    from dataclasses import replace
 
     from .extractive import answer_extractively
     from .models import Citation
