@@ -499,6 +499,73 @@ def test_a_build_that_fails_midway_leaves_the_old_index(seed_index, tmp_path, mo
     assert list(tmp_path.glob(".index.tmp-*")) == [] and list(tmp_path.glob(".index.old-*")) == []
 
 
+def _folder_contents(folder: Path) -> dict:
+    """What the folder's format holds: manifest (not the build's time), every table's rows, the other files' bytes."""
+    import sqlite3
+
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    for key in ("built_at", "build_seconds"):
+        manifest.pop(key)
+    out = {"manifest": manifest, "entries": sorted(str(p.relative_to(folder)) for p in folder.rglob("*"))}
+    conn = sqlite3.connect(folder / "store.sqlite")
+    out["schema"] = sorted(conn.execute("SELECT type, name, sql FROM sqlite_master").fetchall())
+    for table in ("files", "articles", "chunks"):
+        out[table] = sorted(conn.execute(f"SELECT * FROM {table}").fetchall())
+    conn.close()
+    for path in [folder / "vectors.npy", folder / "published.npy", folder / "dense.faiss",
+                 *sorted((folder / "bm25").iterdir())]:
+        out[str(path.relative_to(folder))] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return out
+
+
+def test_the_folder_writer_reproduces_a_built_folder_from_its_files(seed_index, tmp_path):
+    """put_file of every file read back from a built index, then commit: the same folder, byte for byte (the
+    builder writes through this writer, so this pins the format it writes)."""
+    from rag.index.backends.local_write import FolderSettings, LocalFolderWriter
+    from rag.index.backends.milvus_sync import _file_chunks
+
+    m = seed_index.manifest
+    writer = LocalFolderWriter(tmp_path / "copy", None,
+                               FolderSettings(m.embedder, (m.chunk_size, m.chunk_overlap, m.chunk_max_size)),
+                               sources=m.sources)
+    for record in reversed(seed_index.files()):  # any order: the folder is written in file-name order
+        writer.put_file(_file_chunks(seed_index, record))
+    writer.put_file(_file_chunks(seed_index, seed_index.files()[0]))  # a second put replaces the first
+    written = writer.commit()
+    assert (written.files, written.chunks) == (m.files, m.chunks)
+    assert _folder_contents(tmp_path / "copy") == _folder_contents(seed_index.folder)
+    with pytest.raises(RagError, match="has ended"):
+        writer.put_file(_file_chunks(seed_index, seed_index.files()[0]))
+
+
+def test_index_writes_are_staged_until_commit_and_dropped_on_close(seed_index, tmp_path):
+    """Index.put_file/delete_file hold the build lock and change nothing until commit(); close() drops them."""
+    from rag.index.builder import lock_path
+
+    folder = _copy_index(seed_index, tmp_path)
+    before = _folder_contents(folder)
+    index = Index.open(folder)
+    index.delete_file(P0)
+    assert lock_path(folder).exists() and [f.name for f in index.files()][0] == P0  # staged, not visible
+    index.close()
+    assert not lock_path(folder).exists() and _folder_contents(folder) == before
+
+    index = Index.open(folder)
+    try:
+        index.delete_file(P0)
+        index.delete_file("no-such-file.txt")  # nothing to remove: not an error, as on Milvus
+        index.commit()
+        assert P0 not in [f.name for f in index.files()] and index.chunks_of_file(P0) == []
+        assert index.size == seed_index.size - len(seed_index.chunks_of_file(P0))
+        assert not lock_path(folder).exists() and list(tmp_path.glob(".index.*")) == []
+        index.commit()  # nothing staged: nothing written
+    finally:
+        index.close()
+    again = Index.open(folder)  # reopened: the committed folder
+    assert again.size == seed_index.size - len(seed_index.chunks_of_file(P0))
+    again.close()
+
+
 def test_a_crash_between_the_two_renames_is_recovered(seed_index, tmp_path, monkeypatch):
     folder = _copy_index(seed_index, tmp_path)
     corpus = _two_file_corpus(tmp_path)

@@ -1,4 +1,5 @@
-"""Build or update an index folder: incremental by content hash, vectors reused by text, atomic swap."""
+"""Build or update an index folder: incremental by content hash, vectors reused by text; each loaded file is
+put into the folder's writer (rag.index.backends.local_write), which writes a new folder and swaps it in atomically."""
 
 from __future__ import annotations
 
@@ -9,7 +10,6 @@ import shutil
 import sys
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -23,10 +23,10 @@ from ..errors import IndexMismatchError, LoadError
 from ..ingest import ingest_sources
 from ..loading import LoadProblem, find_files, load_texts
 from ..models import Chunk
-from ..tokenize import tokenize
-from . import dense, published, sparse, store
-from .guard import check_replaceable, remove_index_folder
-from .manifest import Manifest
+from . import store
+from .backends.base import FileChunks
+from .backends.local_write import FolderSettings, LocalFolderWriter, PreviousFolder, file_days
+from .guard import check_replaceable
 
 ProgressFn = Callable[[str, int, int], None]  # (stage, done, total)
 
@@ -64,14 +64,14 @@ class BuildReport:
         return bool(self.added or self.changed or self.removed)
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Entry:
+    """A file loaded by this build: what is put into the index once its chunks have vectors."""
+
     record: store.FileRecord
     articles: list[dict]
     chunks: list[Chunk]
     hashes: list[str]
-    tokens: list[list[str]]
-    old_rows: list[int] | None  # rows in the old index when the file is unchanged
 
 
 def text_hash(chunk: Chunk) -> str:
@@ -132,25 +132,6 @@ def build_lock(index_dir: Path):
         fh.close()
 
 
-class _OldIndex:
-    """The index being replaced: its files, articles, chunks and vectors (the embedding cache)."""
-
-    def __init__(self, folder: Path, settings: IndexSettings, rebuild: bool):
-        self.manifest = Manifest.read(folder)
-        chunking = settings.chunking
-        if not rebuild:
-            self.manifest.check(folder, embedder=settings.embedder,
-                                chunking=(chunking.size, chunking.overlap, chunking.max_size))
-        self.same_embedder = self.manifest.embedder == settings.embedder
-        self.conn = store.connect(folder / "store.sqlite", readonly=True)
-        self.files = store.read_files(self.conn)
-        self.vectors = np.load(folder / "vectors.npy", mmap_mode="r") if self.same_embedder else None
-        self.hash_rows = store.hash_rows(self.conn) if self.same_embedder else {}
-
-    def close(self) -> None:
-        self.conn.close()
-
-
 PROGRESS_UNITS = {"embedding": "chunk", "files": "file"}  # other stages are a loader's pages ("OCR scan.pdf")
 
 
@@ -185,7 +166,8 @@ def build_index(index_dir: Path, paths: list[Path], settings: IndexSettings = In
         recover_interrupted_swap(index_dir)
         check_replaceable(index_dir)
         remove_leftovers(index_dir)
-        old = _OldIndex(index_dir, settings, rebuild) if (index_dir / "manifest.json").exists() else None
+        old = PreviousFolder(index_dir, settings.embedder, _chunking(settings), check=not rebuild) \
+            if (index_dir / "manifest.json").exists() else None
         try:
             return _build(index_dir, paths, settings, embedder, rebuild, old, report_progress, started)
         finally:
@@ -193,14 +175,19 @@ def build_index(index_dir: Path, paths: list[Path], settings: IndexSettings = In
                 old.close()
 
 
+def _chunking(settings: IndexSettings) -> tuple[int, int, int]:
+    return settings.chunking.size, settings.chunking.overlap, settings.chunking.max_size
+
+
 def _build(index_dir: Path, paths: list[Path], settings: IndexSettings, embedder: Embedder | None,
-           rebuild: bool, old: _OldIndex | None, progress: ProgressFn | None, started: float) -> BuildReport:
+           rebuild: bool, old: PreviousFolder | None, progress: ProgressFn | None, started: float) -> BuildReport:
     stages: dict[str, float] = {}
     t = time.perf_counter()
     found, problems = find_files(paths)
     roots = {str(p.resolve()) for p in paths if p.is_dir()} | {str(p.resolve().parent) for p in paths if p.is_file()}
     reuse_files = old is not None and not rebuild
-    entries: dict[str, _Entry] = {}
+    entries: dict[str, _Entry] = {}  # the files loaded now: put into the index
+    kept: set[str] = set()  # files the index keeps as they are (unchanged, or the last good version)
     added, changed, unchanged = [], [], []
     segment_seconds = 0.0
     for number, item in enumerate(found, start=1):
@@ -215,7 +202,7 @@ def _build(index_dir: Path, paths: list[Path], settings: IndexSettings, embedder
         sha = hashlib.sha256(data).hexdigest()
         previous = old.files.get(name) if old is not None else None
         if reuse_files and previous is not None and previous.sha256 == sha:
-            entries[name] = _reuse_entry(old, previous)
+            kept.add(name)
             unchanged.append(name)
             continue
         try:
@@ -233,12 +220,13 @@ def _build(index_dir: Path, paths: list[Path], settings: IndexSettings, embedder
         except LoadError as exc:
             problems.append(LoadProblem(path, str(exc)))
             if previous is not None and reuse_files:
-                entries[name] = _reuse_entry(old, previous)  # keep the last good version
+                kept.add(name)  # keep the last good version
             continue
         record = store.FileRecord(name, str(path.resolve()), root, sha, source.encoding, len(doc.articles),
                                   len(doc.chunks), datetime.now(timezone.utc).isoformat(timespec="seconds"))
         entries[name] = _Entry(record, [store.article_payload(a) for a in doc.articles], list(doc.chunks),
-                               [text_hash(c) for c in doc.chunks], [], None)
+                               [text_hash(c) for c in doc.chunks])
+        kept.discard(name)
         (changed if previous is not None else added).append(name)
     if progress and len(found) > 1:
         progress("files", len(found), len(found))
@@ -247,119 +235,65 @@ def _build(index_dir: Path, paths: list[Path], settings: IndexSettings, embedder
         removed = [name for name in old.files if name not in entries]
     elif old is not None:
         for name, rec in old.files.items():
-            if name in entries:
+            if name in entries or name in kept:
                 continue
             if rec.root in roots and not Path(rec.path).exists():
                 removed.append(name)
             else:
-                entries[name] = _reuse_entry(old, rec)
+                kept.add(name)
                 unchanged.append(name)
     stages["load+segment+chunk"] = time.perf_counter() - t
     stages["load+segment+chunk/segment+chunk"] = segment_seconds  # "a/b": the part b of stage a
-    return _write(index_dir, settings, embedder, old, entries, progress, stages, started,
+    return _write(index_dir, settings, embedder, old, entries, kept, progress, stages, started,
                   added, changed, removed, unchanged, problems, paths, rebuild)
 
 
-def _reuse_entry(old: _OldIndex, rec: store.FileRecord) -> _Entry:
-    rows = store.chunks_of_source(old.conn, rec.name)
-    return _Entry(rec, store.articles_of_source(old.conn, rec.name), [c for _, c, _, _ in rows],
-                  [h for _, _, h, _ in rows], [tok for _, _, _, tok in rows], [r for r, _, _, _ in rows])
-
-
-def _write(index_dir: Path, settings: IndexSettings, embedder: Embedder | None, old: _OldIndex | None,
-           entries: dict[str, _Entry], progress: ProgressFn | None, stages: dict[str, float], started: float,
-           added, changed, removed, unchanged, problems, paths: list[Path], rebuild: bool) -> BuildReport:
+def _write(index_dir: Path, settings: IndexSettings, embedder: Embedder | None, old: PreviousFolder | None,
+           entries: dict[str, _Entry], kept: set[str], progress: ProgressFn | None, stages: dict[str, float],
+           started: float, added, changed, removed, unchanged, problems, paths: list[Path],
+           rebuild: bool) -> BuildReport:
+    """Embed the loaded files, then hand each to the folder's writer (put_file/delete_file) and commit it."""
     ordered = [entries[name] for name in sorted(entries)]
     chunks = [c for e in ordered for c in e.chunks]
     hashes = [h for e in ordered for h in e.hashes]
-    # BM25 (jieba tokenising, bm25s) runs beside the embedder: the embedding threads release the GIL in the
-    # model, so the sparse index costs almost no wall time instead of a serial stage after the embedding.
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="bm25") as pool:
-        sparse_job = pool.submit(_sparse_index, ordered)
+    writer = LocalFolderWriter(index_dir, old, FolderSettings(settings.embedder, _chunking(settings),
+                                                              settings.dense_kind),
+                               sources=_sources(old, paths, rebuild),
+                               empty_dimension=embedder.dimension if embedder is not None else None, started=started)
+    try:
+        writer.prepare(chunks)  # BM25 tokens beside the embedding
         t = time.perf_counter()
         try:
-            vectors, embedded, reused, embedder = _vectors(settings, embedder, old, ordered, chunks, hashes,
-                                                           progress, stages)
+            vectors, embedded, reused, embedder = _vectors(settings, embedder, old, chunks, hashes, progress, stages)
         finally:
             stages["embed"] = time.perf_counter() - t
-        t = time.perf_counter()
-        tokens, bm25, sparse_stages = sparse_job.result()
-        stages["bm25/wait-after-embed"] = time.perf_counter() - t
-    stages.update(sparse_stages)
-    tmp = index_dir.parent / f".{index_dir.name}.tmp-{os.getpid()}-{int(time.time() * 1000)}"
-    tmp.mkdir(parents=True)
-    try:
-        t = time.perf_counter()
-        sparse.save(bm25, tmp / "bm25")
-        stages["bm25/save"] = time.perf_counter() - t
-        t = time.perf_counter()
-        kind = dense.resolve_kind(settings.dense_kind, len(chunks))
-        dense.save(dense.build(vectors, kind), tmp / "dense.faiss")
-        stages["faiss"] = time.perf_counter() - t
-        t = time.perf_counter()
-        np.save(tmp / "vectors.npy", vectors, allow_pickle=False)
-        published.save(_chunk_days(ordered), tmp)
-        conn = store.create(tmp / "store.sqlite")
-        with conn:
-            row = 0
-            position = 0
-            for e in ordered:
-                store.write_file(conn, e.record)
-                for payload in e.articles:
-                    store.write_article(conn, payload, position)
-                    position += 1
-                for chunk, h in zip(e.chunks, e.hashes):
-                    store.write_chunk(conn, row, chunk, h, tokens[row])
-                    row += 1
-        conn.close()
-        dim = vectors.shape[1]
-        manifest = Manifest(embedder=settings.embedder, dimension=dim, chunk_size=settings.chunking.size,
-                            chunk_overlap=settings.chunking.overlap, chunk_max_size=settings.chunking.max_size,
-                            dense_kind=kind, files=len(ordered), articles=sum(len(e.articles) for e in ordered),
-                            chunks=len(chunks), built_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
-                            extra={"sources": _sources(old, paths, rebuild)},
-                            build_seconds=round(time.perf_counter() - started, 3))
-        manifest.write(tmp)
-        stages["save"] = time.perf_counter() - t
-        _swap(tmp, index_dir)
+        row = 0
+        for e in ordered:
+            writer.put_file(FileChunks(e.record, e.articles, e.chunks, vectors[row:row + len(e.chunks)], e.hashes,
+                                       file_days(e.articles, e.chunks)))
+            row += len(e.chunks)
+        for name in removed:
+            writer.delete_file(name)
     except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
+        writer.abort()
         raise
+    manifest = writer.commit()
+    stages.update(writer.stage_seconds)
+    reused += sum(old.files[name].chunks for name in kept)  # unchanged files keep every vector
     return BuildReport(index_dir, tuple(added), tuple(changed), tuple(removed), tuple(sorted(unchanged)),
-                       tuple(problems), len(ordered), manifest.articles, len(chunks), embedded, reused,
+                       tuple(problems), manifest.files, manifest.articles, manifest.chunks, embedded, reused,
                        round(time.perf_counter() - started, 3), {k: round(v, 3) for k, v in stages.items()})
 
 
-def _sources(old: _OldIndex | None, paths: list[Path], rebuild: bool) -> list[str]:
+def _sources(old: PreviousFolder | None, paths: list[Path], rebuild: bool) -> list[str]:
     """The paths this index is built from: the ones given now, plus the earlier ones unless starting over."""
     earlier = old.manifest.sources if old is not None and not rebuild else []
     return list(dict.fromkeys(earlier + [str(Path(p).resolve()) for p in paths]))
 
 
-def _chunk_days(ordered: list[_Entry]) -> np.ndarray:
-    """Each chunk row's publication day, from its article (unchanged files keep theirs)."""
-    days = []
-    for e in ordered:
-        by_article = {a["id"]: published.to_days(a.get("published")) for a in e.articles}
-        days.extend(by_article.get(c.article_id, published.UNKNOWN) for c in e.chunks)
-    return np.asarray(days, dtype=np.int32)
-
-
-def _sparse_index(ordered: list[_Entry]):
-    """Tokens of every chunk (reused for unchanged files) and the bm25s index over them, with their timings."""
-    t = time.perf_counter()
-    tokens: list[list[str]] = []
-    for e in ordered:
-        tokens.extend(e.tokens if e.old_rows is not None and len(e.tokens) == len(e.chunks)
-                      else [tokenize(c.embed_text()) for c in e.chunks])
-    tokenize_seconds = time.perf_counter() - t
-    bm25 = sparse.build(tokens)
-    return tokens, bm25, {"bm25": time.perf_counter() - t, "bm25/tokenize": tokenize_seconds}
-
-
-def _vectors(settings: IndexSettings, embedder: Embedder | None, old: _OldIndex | None, ordered: list[_Entry],
-             chunks: list[Chunk], hashes: list[str], progress: ProgressFn | None, stages: dict | None = None):
-    """Vectors for all chunks: old rows for unchanged files, cached texts, and embeddings for the rest."""
+def _vectors(settings: IndexSettings, embedder: Embedder | None, old: PreviousFolder | None, chunks: list[Chunk],
+             hashes: list[str], progress: ProgressFn | None, stages: dict | None = None):
+    """Vectors for the loaded files' chunks: cached texts from the old index, embeddings for the rest."""
     cache = old.hash_rows if old is not None and old.same_embedder else {}
     old_vectors = old.vectors if old is not None and old.same_embedder else None
     missing = [i for i, h in enumerate(hashes) if h not in cache]
@@ -387,18 +321,6 @@ def _vectors(settings: IndexSettings, embedder: Embedder | None, old: _OldIndex 
             progress("embedding", 0, total)
         vectors[missing] = embedder.embed_passages([chunks[i].embed_text() for i in missing], progress=tick)
     return vectors, len(missing), len(cached), embedder
-
-
-def _swap(tmp: Path, index_dir: Path) -> None:
-    """Rename the new folder into place; the old one is renamed aside first and removed last."""
-    check_replaceable(index_dir)  # files may have been put into the folder while the build ran
-    if index_dir.exists():
-        aside = index_dir.parent / f".{index_dir.name}.old-{os.getpid()}-{int(time.time() * 1000)}"
-        os.rename(index_dir, aside)
-        os.rename(tmp, index_dir)
-        remove_index_folder(aside)
-    else:
-        os.rename(tmp, index_dir)
 
 
 __all__ = ["BuildReport", "IndexSettings", "IndexMismatchError", "build_index", "recover_interrupted_swap"]

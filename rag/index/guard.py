@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ..errors import RagError
 
-# Everything a saved index folder holds (see builder._write); anything else belongs to somebody else.
+# Everything a saved index folder holds (see backends.local_write); anything else belongs to somebody else.
 INDEX_ENTRIES = frozenset({"manifest.json", "store.sqlite", "dense.faiss", "vectors.npy", "bm25", "published.npy"})
 
 

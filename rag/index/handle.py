@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from contextlib import ExitStack
 from pathlib import Path
 
 from ..embedders import Embedder
@@ -27,6 +28,7 @@ class Index:
         self.has_dates = bool(len(self.published_days)) and bool((self.published_days >= 0).any())
         self._embedder = embedder
         self._lock = threading.Lock()
+        self._writing: tuple | None = None  # (LocalFolderWriter, ExitStack holding the build lock) while staging
 
     @classmethod
     def open(cls, folder: Path | str, embedder: str | None = None, chunking: tuple[int, int, int] | None = None,
@@ -94,5 +96,66 @@ class Index:
                                   f"`rag index FILES --index {self.folder}`")
         return run_search(self, query, settings)
 
+    # --- the contract's writes: staged by put_file/delete_file, written and swapped in by commit() -------------
+    def put_file(self, item) -> None:
+        """Stage one file's new version (FileChunks); searches see it after commit(). Holds the build lock from
+        the first staged write until commit() or close()."""
+        self._writer().put_file(item)
+
+    def delete_file(self, name: str) -> None:
+        """Stage the removal of one file; searches stop seeing it after commit()."""
+        self._writer().delete_file(name)
+
+    def commit(self) -> None:
+        """Write the staged files into a new folder, swap it in atomically and reopen on it (nothing staged: no-op)."""
+        if self._writing is None:
+            return
+        writer, held = self._writing
+        self._writing = None
+        with held:  # the build lock and the previous folder's store are released however the write ends
+            writer.commit()
+        self._reopen()
+
+    def _writer(self):
+        if self._writing is not None:
+            return self._writing[0]
+        from .backends.local_write import FolderSettings, LocalFolderWriter, PreviousFolder
+        from .builder import build_lock, remove_leftovers
+        from .guard import check_replaceable
+
+        held = ExitStack()
+        try:
+            held.enter_context(build_lock(self.folder))
+            recover_interrupted_swap(self.folder)
+            check_replaceable(self.folder)
+            remove_leftovers(self.folder)
+            m = self.manifest
+            chunking = (m.chunk_size, m.chunk_overlap, m.chunk_max_size)
+            previous = PreviousFolder(self.folder, m.embedder, chunking)  # the folder as it is now, under the lock
+            held.callback(previous.close)
+            # the folder keeps the dense index kind it was built with (a `rag index` run picks it anew)
+            writer = LocalFolderWriter(self.folder, previous, FolderSettings(m.embedder, chunking, m.dense_kind),
+                                       sources=previous.manifest.sources)
+            held.callback(writer.abort)
+        except BaseException:
+            held.close()
+            raise
+        self._writing = (writer, held)
+        return writer
+
+    def _reopen(self) -> None:
+        """Open the parts of the folder a commit swapped in (the old parts' files were removed)."""
+        manifest = read_manifest(self.folder)
+        parts = open_parts(self.folder, manifest)
+        with self._lock:
+            self.conn.close()
+            self.manifest = manifest
+            self.conn, self.dense, self.bm25, self.vectors, self.published_days = parts
+            self.has_dates = bool(len(self.published_days)) and bool((self.published_days >= 0).any())
+
     def close(self) -> None:
+        """Close the store; writes staged and not committed are dropped (the folder stays as it was)."""
+        if self._writing is not None:
+            self._writing[1].close()
+            self._writing = None
         self.conn.close()

@@ -1,5 +1,6 @@
 """The local folder (SQLite + FAISS + bm25s) behind the search contract; keys are chunk rows, so nothing of the
-folder's format or speed changes. Writes go through rag.index.builder (incremental, atomic swap)."""
+folder's format or speed changes. Writes: rag.index.backends.local_write (put_file/delete_file stage, commit writes a
+new folder and swaps it in), used by rag.index.builder and by `Index.put_file/delete_file/commit`."""
 
 from __future__ import annotations
 
