@@ -59,6 +59,10 @@ class IndexBackend(SearchableIndex, Protocol):
 
     def delete_file(self, name: str) -> None: ...
 
+    def commit(self) -> None:
+        """Make the puts and deletes since the last commit durable and searchable: the local folder writes a new
+        folder and swaps it in (nothing is visible before), Milvus flushes (each write is visible as it is made)."""
+
     def files(self) -> list: ...
 
     def article(self, article_id: str) -> dict | None: ...

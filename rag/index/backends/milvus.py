@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Sequence
+from dataclasses import replace
 
 import numpy as np
 
@@ -48,6 +49,7 @@ class MilvusIndex:
         self._lock = threading.Lock()
         self.size = manifest.chunks
         self.has_dates = bool(manifest.extra.get("has_dates", True))
+        self._dated = False  # a chunk with a publication date was put since opening
 
     # --- opening, creating ---------------------------------------------------------------------------------
     @classmethod
@@ -102,6 +104,7 @@ class MilvusIndex:
                  "text": c.text, "spans": json.dumps([list(s) for s in c.spans]), "text_hash": h,
                  "ordinal": c.ordinal, "start_offset": c.start, "end_offset": c.end, "published": int(day)}
                 for c, v, h, day in zip(item.chunks, item.vectors, item.text_hashes, item.published_days)]
+        self._dated = self._dated or any(int(day) >= 0 for day in item.published_days)
         meta = [meta_row("file", name, name, item.record.__dict__)]
         meta += [meta_row("article", a["id"], name, a) for a in item.articles]
         try:
@@ -118,6 +121,24 @@ class MilvusIndex:
             self.client.delete(self.meta, filter=file_filter(name))
         except Exception as exc:
             raise milvus_error(self.location, exc) from None
+
+    def commit(self) -> None:
+        """Make the puts and deletes durable and the manifest's counts those of the files held (each write is
+        searchable as it is made; Lite ranks BM25 per segment until rag.index.backends.milvus_sync rewrites it)."""
+        self.flush()
+        held = self.files()
+        extra = {**self.manifest.extra, "has_dates": bool(self.has_dates or self._dated)}
+        self.write_manifest(replace(self.manifest, files=len(held), articles=sum(f.articles for f in held),
+                                    chunks=sum(f.chunks for f in held), extra=extra))
+        self.flush()
+
+    def flush(self) -> None:
+        """Make the writes durable and visible before counts are read."""
+        for name in (self.collection, self.meta):
+            try:
+                self.client.flush(name)
+            except Exception:
+                pass  # Milvus Lite writes through; only a server needs the flush
 
     def write_manifest(self, manifest: Manifest) -> None:
         from dataclasses import asdict

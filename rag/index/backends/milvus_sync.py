@@ -71,15 +71,15 @@ def copy_local_index(local, location: IndexLocation, rebuild: bool = False,
                            extra={**source.extra, "backend": "milvus", "copied_from": str(local.folder),
                                   "has_dates": bool(local.has_dates or target.has_dates and files is not None)})
         if location.is_lite and present and (added or changed or removed):
-            _flush(target)
+            target.flush()
             target.rewrite_chunks()  # one BM25 segment again (Milvus Lite scores BM25 per segment)
         if files is not None:  # the collection holds more than the staging folder: count what it holds
-            _flush(target)
+            target.flush()
             held = target.files()
             manifest = replace(manifest, files=len(held), articles=sum(f.articles for f in held),
                                chunks=sum(f.chunks for f in held))
         target.write_manifest(manifest)
-        _flush(target)
+        target.commit()  # durable, and the manifest's counts those of the files the collection holds
         count = target.count_chunks()
         if count != manifest.chunks:
             raise RagError(f"copy to {location} ended with {count} chunks, the local index has {manifest.chunks}; "
@@ -129,15 +129,6 @@ def _file_chunks(local, record: store.FileRecord) -> FileChunks:
     days = [int(d) for d in np.asarray(local.published_days)[index_rows]] if len(rows) else []
     return FileChunks(record=record, articles=articles, chunks=[c for _, c, _, _ in rows], vectors=vectors,
                       text_hashes=[h for _, _, h, _ in rows], published_days=days)
-
-
-def _flush(target: MilvusIndex) -> None:
-    """Make the writes durable and visible before the manifest's counts are checked."""
-    for name in (target.collection, target.collection + META_SUFFIX):
-        try:
-            target.client.flush(name)
-        except Exception:
-            pass  # Milvus Lite writes through; only a server needs the flush
 
 
 __all__ = ["CopyReport", "copy_local_index"]
