@@ -203,6 +203,7 @@ def _build(index_dir: Path, paths: list[Path], settings: IndexSettings, embedder
         previous = old.files.get(name) if old is not None else None
         if reuse_files and previous is not None and previous.sha256 == sha:
             kept.add(name)
+            entries.pop(name, None)  # a name found twice: the last one found wins
             unchanged.append(name)
             continue
         try:
@@ -221,6 +222,7 @@ def _build(index_dir: Path, paths: list[Path], settings: IndexSettings, embedder
             problems.append(LoadProblem(path, str(exc)))
             if previous is not None and reuse_files:
                 kept.add(name)  # keep the last good version
+                entries.pop(name, None)
             continue
         record = store.FileRecord(name, str(path.resolve()), root, sha, source.encoding, len(doc.articles),
                                   len(doc.chunks), datetime.now(timezone.utc).isoformat(timespec="seconds"))
@@ -274,6 +276,7 @@ def _write(index_dir: Path, settings: IndexSettings, embedder: Embedder | None, 
             row += len(e.chunks)
         for name in removed:
             writer.delete_file(name)
+        del vectors  # the writer drops the put files' rows once copied: no second copy of them beside FAISS
     except BaseException:
         writer.abort()
         raise

@@ -9,7 +9,7 @@ import shutil
 import time
 from collections.abc import Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -59,7 +59,9 @@ class _Part:
     articles: list[dict]
     chunks: list[Chunk]
     hashes: list[str]
-    vectors: np.ndarray
+    vectors: np.ndarray | None  # a put file's; None for a kept file (read from the previous folder's rows)
+    cached_rows: list[int]  # a kept file's vector rows in the previous folder
+    dimension: int
     days: list[int]
     tokens: list[list[str]] | None  # None: not tokenised yet
 
@@ -154,9 +156,9 @@ class LocalFolderWriter:
         for name in sorted(set(kept) | set(self._put)):
             item = self._put.get(name)
             if item is not None:
+                vectors = np.asarray(item.vectors, dtype=np.float32)
                 parts.append(_Part(item.record, list(item.articles), list(item.chunks), list(item.text_hashes),
-                                   np.asarray(item.vectors, dtype=np.float32), [int(d) for d in item.published_days],
-                                   None))
+                                   vectors, [], vectors.shape[1], [int(d) for d in item.published_days], None))
             else:
                 parts.append(self._kept(kept[name]))
         return parts
@@ -172,15 +174,12 @@ class LocalFolderWriter:
         chunks, hashes = [c for _, c, _, _ in rows], [h for _, _, h, _ in rows]
         # one vector per text, as the embedding cache hands out: the row the cache keeps for the hash
         cached = [previous.hash_rows[h] for h in hashes]
-        dim = previous.vectors.shape[1]
-        vectors = np.asarray(previous.vectors[cached], dtype=np.float32) if cached else np.zeros((0, dim), np.float32)
         tokens = [tok for _, _, _, tok in rows]
-        return _Part(record, articles, chunks, hashes, vectors, file_days(articles, chunks),
-                     tokens if len(tokens) == len(chunks) else None)
+        return _Part(record, articles, chunks, hashes, None, cached, previous.vectors.shape[1],
+                     file_days(articles, chunks), tokens if len(tokens) == len(chunks) else None)
 
     def _dimension(self, parts: list[_Part]) -> int:
-        dims = {p.vectors.shape[1] for p in parts if len(p.chunks)} | {p.vectors.shape[1] for p in parts
-                                                                      if p.record.name in self._put}
+        dims = {p.dimension for p in parts}
         if len(dims) > 1:
             raise RagError(f"{self.index_dir}: vectors of dimensions {sorted(dims)} in one index; embed every file "
                            f"with one embedder (`rag index --rebuild`)")
@@ -191,6 +190,18 @@ class LocalFolderWriter:
         if self.previous is not None and self.previous.vectors is not None:
             return self.previous.vectors.shape[1]
         return 384
+
+    def _vectors(self, parts: list[_Part], dim: int) -> np.ndarray:
+        """All vectors in row order: the put files' and the kept files' rows of the previous folder."""
+        vectors = np.empty((sum(len(p.chunks) for p in parts), dim), dtype=np.float32)
+        row = 0
+        for p in parts:
+            if p.vectors is not None:
+                vectors[row:row + len(p.chunks)] = p.vectors
+            elif p.cached_rows:
+                vectors[row:row + len(p.chunks)] = self.previous.vectors[p.cached_rows]
+            row += len(p.chunks)
+        return vectors
 
     def _write(self) -> Manifest:
         stages = self.stage_seconds
@@ -207,8 +218,9 @@ class LocalFolderWriter:
                 tokens.extend(self._tokens.get(text) or tokenize(text) for text in (c.embed_text() for c in p.chunks))
         tokenize_seconds += time.perf_counter() - t
         dim = self._dimension(parts)
-        vectors = np.concatenate([p.vectors for p in parts]) if parts else np.zeros((0, dim), dtype=np.float32)
-        vectors = np.ascontiguousarray(vectors.reshape(-1, dim), dtype=np.float32)
+        vectors = self._vectors(parts, dim)
+        parts = [replace(p, vectors=None) for p in parts]  # the put files' arrays are not needed twice
+        self._put.clear()
         n = len(vectors)
         tmp = self.index_dir.parent / f".{self.index_dir.name}.tmp-{os.getpid()}-{int(time.time() * 1000)}"
         tmp.mkdir(parents=True)
