@@ -20,6 +20,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT.parent / "shared" / "corpora" / "crud-news-part1-4.jsonl.xz"
 
 
 def worktree(commit: str, out: Path) -> Path:
@@ -36,6 +37,8 @@ def worktree(commit: str, out: Path) -> Path:
 def run_bench(tree: Path, args: list[str], out: Path, name: str) -> dict:
     """Run `python -m bench.<args>` with `tree` first on the import path; return the JSON it writes."""
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONPATH": str(tree)}
+    if CORPUS.is_file():  # the same real chunks for both trees (a worktree has no ../shared beside it)
+        env["RAG_BENCH_CORPUS"] = str(CORPUS)
     subprocess.run([sys.executable, "-m", *args, "--out", str(out)], cwd=tree, env=env, check=True,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     return json.loads((out / f"{name}.json").read_text(encoding="utf-8"))
@@ -68,11 +71,14 @@ def main(argv=None) -> int:
         for name, tree in trees.items():
             got = ask_figures(run_bench(tree, ["bench.ask"], out / name, "ask"))
             if not args.skip_scale:
-                got |= scale_figures(run_bench(tree, ["bench.scale", "--sizes", str(args.size), "--kinds", "hnsw"],
-                                               out / name, "scale"))
+                scale = run_bench(tree, ["bench.scale", "--sizes", str(args.size), "--kinds", "hnsw"], out / name, "scale")
+                got |= scale_figures(scale)
+                got["real chunks"] = scale["results"][0]["real_chunks"]
             for key, value in got.items():
                 figures[name].setdefault(key, []).append(value)
-            print(f"round {r + 1} {name:8s} " + "  ".join(f"{k} {v:.1f} ms" for k, v in got.items()), flush=True)
+            print(f"round {r + 1} {name:8s} " + "  ".join(f"{k} {v:.1f}" for k, v in got.items()), flush=True)
+    if set(figures["baseline"].pop("real chunks", [])) != set(figures["current"].pop("real chunks", [])):
+        print("the two trees' scale benches used different real chunks: the build figures are not comparable")
     print(f"\n| figure (median of {args.rounds} rounds) | baseline {args.baseline} | current | ratio |")
     print("|---|---|---|---|")
     result = {}
