@@ -39,15 +39,6 @@ def is_byline(text: str) -> bool:
     return bool(BYLINE_RE.match(text))
 
 
-def _owner_in(owner: str, chain: str) -> bool:
-    """青岛 in 青岛市委书记; an owner of several words needs each of them."""
-    core = re.sub(r"(?:市|省|区|县|镇)$", "", owner)
-    if not core or core in chain:
-        return True
-    words = [w for w in tokenize(core) if len(w) >= 2]
-    return bool(words) and all(w in chain for w in words)
-
-
 # an owner that only points back to the article (该公司的首席财务官) names no one in particular
 GENERIC_OWNERS = frozenset("公司 该公司 这家公司 集团 该集团 企业 该企业 单位 机构 组织 协会 该协会".split())
 
@@ -64,10 +55,14 @@ def _other_post(sentence: str, at: int, title: str, question: str) -> bool:
 
 def owner_fit(owner: str, chain: str) -> float:
     """1 when the post's chain names the asked owner (青岛 in 青岛市委书记), 0.6 when it names only its last word
-    (商会 for 湖州市江苏商会: the rest is said earlier in the article), 0 when it names another (青岛 for 山东)."""
-    if owner in GENERIC_OWNERS or _owner_in(owner, chain):
+    (商会 for 湖州市江苏商会: the rest is said earlier in the article), 0 when it names another (青岛 for 山东).
+    An owner of several words needs each of them for the full fit."""
+    core = re.sub(r"(?:市|省|区|县|镇)$", "", owner)
+    if owner in GENERIC_OWNERS or not core or core in chain:
         return 1.0
-    words = [w for w in tokenize(re.sub(r"(?:市|省|区|县|镇)$", "", owner)) if len(w) >= 2]
+    words = [w for w in tokenize(core) if len(w) >= 2]
+    if words and all(w in chain for w in words):
+        return 1.0
     return 0.6 if len(words) > 1 and words[-1] in chain else 0.0
 
 
@@ -126,10 +121,11 @@ def judge(question: str, qtype: QuestionType, focus: QuestionFocus, sentence: st
         # the name before its post: 雷诺·艾德出任名誉馆长 (a 副 post is not the post asked for)
         posts = [p for p in term_positions(focus.title, sentence, question)
                  if not _other_post(sentence, p, focus.title, question)]
-        for v in people:
-            lo, hi = clause_bounds(sentence, v.start)
-            if v.text not in question and any(v.end <= p < hi for p in posts) and owner_fit(focus.owner, sentence):
-                return Judgement(v.text, 1.0, 0.6, qual)
+        if posts and owner_fit(focus.owner, sentence):
+            for v in people:
+                _, hi = clause_bounds(sentence, v.start)
+                if v.text not in question and any(v.end <= p < hi for p in posts):
+                    return Judgement(v.text, 1.0, 0.6, qual)
         return Judgement("", 1.0 if people else 0.0, 0.0, qual)
     if kind in ("number", "ordinal", "date", "person", "place"):
         if kind == "number":
