@@ -28,6 +28,9 @@ from rag.evaluation.qa_file import load_qa
 from rag.index import Index
 from rag.tokenize import tokenize
 
+from .common import write_study
+from .fusion_study import minmax
+
 DEPTH = 50
 
 
@@ -91,12 +94,7 @@ def hybrid(bm25: np.ndarray, dense: np.ndarray, share: float = 0.7, lead: int = 
     b_top = b_top[bm25[b_top] > 0]
     d_top = np.argsort(-dense, kind="stable")[:DEPTH]
     cand = np.unique(np.concatenate([b_top, d_top]))
-
-    def norm(x):
-        lo, hi = float(x.min()), float(x.max())
-        return (x - lo) / (hi - lo) if hi > lo else np.zeros_like(x)
-
-    mix = share * norm(bm25[cand]) + (1 - share) * norm(dense[cand])
+    mix = share * minmax(bm25[cand]) + (1 - share) * minmax(dense[cand])
     mix += np.isin(cand, b_top[:lead]) * 2.0
     out = np.full(len(bm25), -np.inf, dtype=np.float32)
     out[cand] = mix
@@ -164,11 +162,7 @@ def main() -> None:
             cells += [f"{r['bm25']['hit@1']:.3f}", f"{r['bm25']['hit@5']:.3f}", f"{r['hybrid']['hit@1']:.3f}",
                       f"{r['hybrid']['hit@5']:.3f}"]
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
-    print("\n".join(lines))
-    if args.out:
-        args.out.mkdir(parents=True, exist_ok=True)
-        (args.out / "bm25.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
-        (args.out / "bm25.json").write_text(json.dumps(table, ensure_ascii=False, indent=1), encoding="utf-8")
+    write_study(args.out, "bm25", lines, table)
 
 
 if __name__ == "__main__":

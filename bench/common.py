@@ -158,6 +158,15 @@ def write_json(out: Path, name: str, data: dict) -> Path:
     return path
 
 
+def write_study(out: Path | None, name: str, lines: list[str], table: dict) -> None:
+    """Print a study's markdown table and, with an output folder, keep it as NAME.md and NAME.json."""
+    print("\n".join(lines))
+    if out:
+        out.mkdir(parents=True, exist_ok=True)
+        (out / f"{name}.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        (out / f"{name}.json").write_text(json.dumps(table, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
 def _jsonable(obj):
     if isinstance(obj, (np.integer,)):
         return int(obj)

@@ -26,6 +26,8 @@ from rag.index import Index
 from rag.index import dense as dense_index
 from rag.tokenize import tokenize
 
+from .common import write_study
+
 
 @dataclass
 class Question:
@@ -71,7 +73,8 @@ def _ranks(scores: np.ndarray, present: np.ndarray | None = None) -> np.ndarray:
     return ranks
 
 
-def _minmax(x: np.ndarray) -> np.ndarray:
+def minmax(x: np.ndarray) -> np.ndarray:
+    """Scores scaled to [0, 1] over the candidates (all zero when they are equal)."""
     lo, hi = float(x.min()), float(x.max())
     return (x - lo) / (hi - lo) if hi > lo else np.zeros_like(x)
 
@@ -89,7 +92,7 @@ def rrf(k: float, w: float, depth: int) -> Callable[[Question], np.ndarray]:
 def convex(alpha: float, norm: str) -> Callable[[Question], np.ndarray]:
     def score(q: Question) -> np.ndarray:
         if norm == "minmax":
-            b, d = _minmax(q.bm25), _minmax(q.dense)
+            b, d = minmax(q.bm25), minmax(q.dense)
         else:  # BM25 over its best, dense as it is (cosine of unit vectors)
             b = q.bm25 / q.bm25.max() if q.bm25.max() > 0 else q.bm25
             d = q.dense
@@ -181,11 +184,7 @@ def main() -> None:
     for name, res in table.items():
         lines.append(f"| {name} | " + " | ".join(f"{r['hit@1']:.3f} | {r['hit@5']:.3f} | {r['mrr@10']:.3f}"
                                                   for r in res.values()) + " |")
-    print("\n".join(lines))
-    if args.out:
-        args.out.mkdir(parents=True, exist_ok=True)
-        (args.out / "fusion.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
-        (args.out / "fusion.json").write_text(json.dumps(table, ensure_ascii=False, indent=1), encoding="utf-8")
+    write_study(args.out, "fusion", lines, table)
 
 
 if __name__ == "__main__":
