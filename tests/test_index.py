@@ -522,20 +522,19 @@ def test_the_folder_writer_reproduces_a_built_folder_from_its_files(seed_index, 
     """put_file of every file read back from a built index, then commit: the same folder, byte for byte (the
     builder writes through this writer, so this pins the format it writes)."""
     from rag.index.backends.local_write import FolderSettings, LocalFolderWriter
-    from rag.index.backends.milvus_sync import _file_chunks
 
     m = seed_index.manifest
     writer = LocalFolderWriter(tmp_path / "copy", None,
                                FolderSettings(m.embedder, (m.chunk_size, m.chunk_overlap, m.chunk_max_size)),
                                sources=m.sources)
     for record in reversed(seed_index.files()):  # any order: the folder is written in file-name order
-        writer.put_file(_file_chunks(seed_index, record))
-    writer.put_file(_file_chunks(seed_index, seed_index.files()[0]))  # a second put replaces the first
+        writer.put_file(seed_index.file_chunks(record))
+    writer.put_file(seed_index.file_chunks(seed_index.files()[0]))  # a second put replaces the first
     written = writer.commit()
     assert (written.files, written.chunks) == (m.files, m.chunks)
     assert _folder_contents(tmp_path / "copy") == _folder_contents(seed_index.folder)
     with pytest.raises(RagError, match="has ended"):
-        writer.put_file(_file_chunks(seed_index, seed_index.files()[0]))
+        writer.put_file(seed_index.file_chunks(seed_index.files()[0]))
 
 
 def test_index_writes_are_staged_until_commit_and_dropped_on_close(seed_index, tmp_path):

@@ -199,13 +199,12 @@ def test_put_file_and_delete_file_directly(backend, base_index, e5_embedder):
     from dataclasses import replace
 
     from rag.index.backends.base import FileChunks
-    from rag.index.backends.milvus_sync import _file_chunks
     from rag.index.builder import text_hash
 
     source = Index.open(base_index, embedder_instance=e5_embedder)
     try:
         record = next(f for f in source.files() if f.name == P1)
-        item = _file_chunks(source, record)
+        item = source.file_chunks(record)
     finally:
         source.close()
     chunks = [replace(c, text=c.text.replace("2万余亩", "3万余亩")) for c in item.chunks]

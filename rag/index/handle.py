@@ -7,6 +7,8 @@ import threading
 from contextlib import ExitStack
 from pathlib import Path
 
+import numpy as np
+
 from ..embedders import Embedder
 from ..embedders.registry import shared_embedder
 from ..errors import EmptyIndexError, IndexDamagedError
@@ -69,6 +71,20 @@ class Index:
         """The chunks of one file (all its pages or records), in order: the backend contract's lookup by file."""
         with self._lock:
             return [chunk for _, chunk, _, _ in store.chunks_of_source(self.conn, name)]
+
+    def file_chunks(self, record: store.FileRecord):
+        """Everything one file contributes, read back as the contract's FileChunks (to copy it to another backend
+        or put it through a writer): its articles, chunks, stored vectors, text hashes and publication days."""
+        from .backends.base import FileChunks
+
+        with self._lock:
+            rows = store.chunks_of_source(self.conn, record.name)
+            articles = store.articles_of_source(self.conn, record.name)
+        index_rows = np.asarray([r for r, _, _, _ in rows], dtype=np.int64)
+        vectors = np.asarray(self.vectors[index_rows], dtype=np.float32) if len(rows) else np.zeros((0, 1))
+        days = [int(d) for d in np.asarray(self.published_days)[index_rows]] if len(rows) else []
+        return FileChunks(record=record, articles=articles, chunks=[c for _, c, _, _ in rows], vectors=vectors,
+                          text_hashes=[h for _, _, h, _ in rows], published_days=days)
 
     def searchable(self):
         """This folder as the search path's SearchableIndex (keys are chunk rows)."""

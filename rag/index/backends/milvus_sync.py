@@ -7,12 +7,9 @@ import time
 from collections.abc import Collection
 from dataclasses import dataclass, replace
 
-import numpy as np
-
 from ...errors import IndexMismatchError, RagError
 from .. import store
 from ..manifest import Manifest
-from .base import FileChunks
 from .location import IndexLocation
 from .milvus import MilvusIndex
 from .milvus_schema import META_SUFFIX, connect, load_collections, milvus_error
@@ -60,7 +57,7 @@ def copy_local_index(local, location: IndexLocation, rebuild: bool = False,
             if old is not None and old.sha256 == record.sha256 and old.chunks == record.chunks:
                 unchanged.append(name)
                 continue
-            item = _file_chunks(local, record)
+            item = local.file_chunks(record)
             target.put_file(item)
             copied += len(item.chunks)
             (changed if old is not None else added).append(name)
@@ -118,17 +115,6 @@ def _open_target(location: IndexLocation, source: Manifest, rebuild: bool) -> Mi
     client.close()
     empty = replace(source, files=0, articles=0, chunks=0, extra={**source.extra, "backend": "milvus"})
     return MilvusIndex.create(location, empty)
-
-
-def _file_chunks(local, record: store.FileRecord) -> FileChunks:
-    with local._lock:
-        rows = store.chunks_of_source(local.conn, record.name)
-        articles = store.articles_of_source(local.conn, record.name)
-    index_rows = np.asarray([r for r, _, _, _ in rows], dtype=np.int64)
-    vectors = np.asarray(local.vectors[index_rows], dtype=np.float32) if len(rows) else np.zeros((0, 1))
-    days = [int(d) for d in np.asarray(local.published_days)[index_rows]] if len(rows) else []
-    return FileChunks(record=record, articles=articles, chunks=[c for _, c, _, _ in rows], vectors=vectors,
-                      text_hashes=[h for _, _, h, _ in rows], published_days=days)
 
 
 __all__ = ["CopyReport", "copy_local_index"]
