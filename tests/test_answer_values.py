@@ -52,3 +52,57 @@ def test_which_cities_asks_for_names_not_a_count():
     assert classify_question("还覆盖哪几个城市？").kind != "number"
     assert classify_question("覆盖了几个城市？").kind == "number"
     assert classify_question("暂停服务的是哪几天？").kind == "date"
+
+
+@pytest.mark.parametrize(("question", "sentence", "expected"), [
+    ("洽谈会在青岛哪家酒店举行？", "3日上午，洽谈会在青岛威斯汀酒店举行，来自韩国的企业参加。", "青岛威斯汀酒店"),
+    ("协会与哪个商会携手？", "青岛市食品工业协会与美国青岛总商会携手，共同推动品牌出海。", "美国青岛总商会"),
+    ("哪个镇获评了示范镇？", "第十批全国“一村一品”示范村镇名单出炉，青岛西海岸新区宝山镇入选。", "青岛西海岸新区宝山镇"),
+    ("他们乘坐的是哪趟车次？", "两人乘坐G1234次列车前往长春。", "G1234次"),
+    ("质量改善技师叫什么名字？", "质量改善技师张加鹏是参与智能检测场景创新的一线产业工人之一。", "张加鹏"),
+    ("死亡的两人分别多大年纪？", "8月7日21时33分接报警，死者分别为53岁和50岁。", "53岁"),
+], ids=["hotel", "chamber", "town", "train", "by-name", "age"])
+def test_named_and_aged_values(question, sentence, expected):
+    assert short_answer(question, sentence) == expected
+
+
+@pytest.mark.parametrize(("question", "sentence"), [
+    ("事发的健身房叫什么名字？", "近日，在广州一家健身房的泳池内发生的一幕引发争议。"),  # a gym, but no gym's name
+    ("哪个镇获评了示范镇？", "第十批全国“一村一品”示范村镇名单出炉。"),  # 示范村镇 is a word, not a town
+    ("死亡的两人分别多大年纪？", "8月7日21时33分接报警，有人打架。"),  # 21时 is no age
+])
+def test_no_name_of_the_asked_kind(question, sentence):
+    assert short_answer(question, sentence) == ""
+
+
+def test_a_name_asked_by_role_must_stand_beside_the_role():
+    from rag.answer.focus import analyze_focus
+    from rag.answer.judge import judge
+
+    question = "那位网友叫什么名字？"
+    far = judge(question, classify_question(question), analyze_focus(question),
+                "一位网友爆料称发现了野果，植物学家李向哲介绍了它的用途。")
+    near = judge(question, classify_question(question), analyze_focus(question), "网友李向哲说，他在湿地发现了野果。")
+    assert (far.value, far.focus_ok) == ("李向哲", 0.0)  # a name, but not the 网友's: the answer must not be given
+    assert (near.value, near.focus_ok) == ("李向哲", 1.0)
+
+
+def test_named_kinds_and_people_asked_by_name():
+    assert classify_question("那名女留学生在日本哪所大学就读？") == classify_question("她在哪所大学就读？")
+    assert classify_question("她在哪所大学就读？").kind == "named"
+    assert classify_question("那位女乘客叫什么名字？").kind == "person"
+    assert classify_question("这艘起重船叫什么名字？").kind == "other"  # a ship is no person, nor a kind we name
+    assert classify_question("哪个村有多少人受灾？").kind == "number"
+
+
+def test_a_question_for_a_name_abstains_when_the_passages_name_none():
+    from rag.answer.extractive import answer_extractively
+    from rag.models import Hit
+
+    text = "近日，在广州一家健身房的泳池内发生的一幕引发争议。一名中老年男子在泳池内大便，被罚款8000元。"
+    hit = Hit(rank=1, chunk_id="c1", article_id="a1", title="广州男子泳池不雅行为被罚款", dateline="", source="s",
+              text=text, score=1.0, start=0, end=len(text))
+    answer = answer_extractively("广州那名在泳池内大便的男子，事发的健身房叫什么名字？", [hit])
+    assert answer.abstained and "健身房" in answer.notes[0]
+    answered = answer_extractively("那名男子被罚款多少元？", [hit])
+    assert not answered.abstained and answered.short_answer == "8000元"

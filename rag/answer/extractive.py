@@ -84,6 +84,8 @@ def _type_match(qtype: QuestionType, text: str) -> float:
         return 1.0 if TITLED_RE.search(text) else 0.5
     if qtype.kind == "place":
         return 1.0 if PLACE_RE.search(text) else 0.5
+    if qtype.kind == "named":
+        return 1.0 if qtype.unit in text else 0.0
     return 0.5
 
 
@@ -198,6 +200,8 @@ def _must_abstain(question: str, best: Judged) -> str:
         return "问的是人，资料中没有对应的人名"
     if qtype.kind in ("number", "ordinal", "date") and not best.judgement.type_ok:
         return "问的是数量、名次或时间，资料中没有对应的数值"
+    if qtype.kind == "named" and not best.judgement.value:
+        return f"问的是哪一个{qtype.unit}，资料中没有它的名称"
     return ""
 
 

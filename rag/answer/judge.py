@@ -9,12 +9,13 @@ from ..segment.fields import parse_reporters
 from ..segment.lines import BYLINE_RE
 from ..tokenize import tokenize
 from .focus import QuestionFocus, qualifier_conflict, term_positions
-from .question_type import QuestionType
+from .question_type import PERSON_NAME_RE, QuestionType
 from .values import (
     CLAUSE_MARKS,
     Value,
     clause_bounds,
     date_values,
+    named_values,
     number_values,
     ordinal_values,
     person_values,
@@ -127,8 +128,10 @@ def judge(question: str, qtype: QuestionType, focus: QuestionFocus, sentence: st
                 if v.text not in question and any(v.end <= p < hi for p in posts):
                     return Judgement(v.text, 1.0, 0.6, qual)
         return Judgement("", 1.0 if people else 0.0, 0.0, qual)
-    if kind in ("number", "ordinal", "date", "person", "place"):
-        if kind == "number":
+    if kind in ("number", "ordinal", "date", "person", "place", "named"):
+        if kind == "named":
+            values = named_values(sentence, qtype.unit)
+        elif kind == "number":
             values = number_values(sentence, qtype.unit)
         elif kind == "ordinal":
             values = ordinal_values(sentence)
@@ -140,10 +143,12 @@ def judge(question: str, qtype: QuestionType, focus: QuestionFocus, sentence: st
             values = place_values(sentence)
         value, focus_ok = _pick(values, sentence, focus, question)
         if kind == "person" and value is not None:
-            # a name answers only in a sentence about the question: 副主任张建刚出席 does not name a 年度人物
-            focus_ok = 1.0 if any(len(t) > 1 and t in sentence and t not in value.text
-                                  for t in tokenize(question)) else 0.0
-        if kind in ("date", "place") and focus_ok == 0.0 and _focus_positions(focus, sentence, question):
+            # a name answers only in a sentence about the question: 副主任张建刚出席 does not name a 年度人物;
+            # 那位网友叫什么名字 wants the name beside 网友, not any name in the sentence
+            about = any(len(t) > 1 and t in sentence and t not in value.text for t in tokenize(question))
+            beside = focus_ok > 0.0 or not focus.words or not PERSON_NAME_RE.search(question)
+            focus_ok = 1.0 if about and beside else 0.0
+        if kind in ("date", "place", "named") and focus_ok == 0.0 and _focus_positions(focus, sentence, question):
             focus_ok = 0.6  # a dateline or venue need not share the event's clause
         if value is None:
             return Judgement("", 0.0, 0.0 if focus.words else NEUTRAL, qual)

@@ -17,13 +17,24 @@ UNIT_AFTER_CUE = re.compile(r"(?:多少|几)(?:万|亿|千)?(美元|标准箱|�
 MONEY_CUES = ("多少钱", "补贴", "资金", "投资", "经费", "金额", "总额", "票房", "收入", "营收", "产值", "销售额", "成本",
               "奖金", "估值", "预算", "融资", "贷款", "捐")
 ORDINAL_CUES = ("第几", "排名", "名列", "位列", "位居")
+# a person asked by name (那位女乘客叫什么名字); a ship or a material that 叫什么名字 is not a person
+PERSON_NAME_RE = re.compile(r"(?:人|者|员|师|生|手|兵|友|客|男子|女子|孩子|长|官|民|工|士|星|女|男)(?:的)?"
+                            r"(?:叫什么名字|叫什么|名叫什么|姓什么|名字是什么|名字叫什么)")
+# a named place or body of one specific kind: 哪所大学, 哪趟车次, 健身房叫什么名字; the answer must name one
+NAMED_KINDS = ("幼儿园", "小学", "中学", "大学", "学院", "学校", "医院", "派出所", "公安局", "酒店", "宾馆", "银行",
+               "健身房", "车次", "航班", "社区", "街道", "村", "镇", "基金会", "商会", "法院", "检察院", "公园", "机场",
+               "集团")
+_KINDS = "|".join(sorted(NAMED_KINDS, key=len, reverse=True))
+NAMED_RE = re.compile(rf"哪(?:一)?(?:所|家|个|座|趟|条|间)?({_KINDS})|({_KINDS})(?:的)?(?:叫什么|名称|名字)")
+# how old: 多大年纪 and 年龄 want an age in 岁
+AGE_RE = re.compile(r"年纪|年龄|多大岁数|几岁|多少岁")
 
 
 @dataclass(frozen=True)
 class QuestionType:
-    kind: str  # number | ordinal | reporter | person | place | date | other
+    kind: str  # number | ordinal | reporter | person | place | date | named | other
     is_list: bool
-    unit: str  # unit the question asks for, e.g. 家 in 多少家; "" when unknown
+    unit: str  # unit the question asks for, e.g. 家 in 多少家, the kind of name for `named` (大学); "" when unknown
 
 
 def classify_question(question: str) -> QuestionType:
@@ -35,6 +46,8 @@ def classify_question(question: str) -> QuestionType:
     unit = m.group(1) if m else ("%" if any(c in q for c in ("比例", "占比", "百分之", "增速", "增长了多少")) else "")
     if not unit and any(c in q for c in ("多久", "多长时间", "多少时间")):
         unit = "time"
+    if not unit and AGE_RE.search(q):
+        unit = "岁"
     if not unit and "面积" in q:
         unit = "area"
     if not unit and re.search(r"率[^，。？]{0,4}?(?:多少|几)", q):
@@ -53,8 +66,10 @@ def classify_question(question: str) -> QuestionType:
         kind = "date"
     elif any(c in q for c in PERSON_CUES) and any(c in q for c in REPORTER_CUES):
         kind = "reporter"
-    elif any(c in q for c in PERSON_CUES):
+    elif any(c in q for c in PERSON_CUES) or PERSON_NAME_RE.search(q):
         kind = "person"
+    elif (named := NAMED_RE.search(q)) and not is_list and "多少" not in q:
+        return QuestionType("named", is_list, named.group(1) or named.group(2))
     elif any(c in q for c in PLACE_CUES):
         kind = "place"
     elif any(c in q.replace("哪几", "") for c in NUMBER_CUES):  # 哪几个城市 asks for names, not a count

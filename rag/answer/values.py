@@ -25,6 +25,7 @@ NEWS_AGENCIES = frozenset("新华社 中新社 中新网 央视 央视网 人民
                           "新京报 北京青年报 北青报".split())
 # after a person's name comes a verb, a mark or the end; a name glued to more nouns is part of something else
 NAME_ENDS = set(CLAUSE_MARKS + "、 \u3000·")
+NAMED_FLAGS = ("nr", "ns", "nt", "nz", "eng", "nrt", "nrfg")
 NOUNISH = ("n", "ns", "nz", "nt", "ng", "zg", "j", "nrt", "nrfg", "l")
 
 
@@ -170,6 +171,44 @@ def place_values(sentence: str) -> list[Value]:
     named = [Value(w, p, p + len(w)) for w, f, p in _tokens(sentence)
              if f in ("ns", "nt") and len(w) >= 2 and w not in NEWS_AGENCIES]
     return venues + [v for v in named if not any(u.start <= v.start < u.end for u in venues)]
+
+
+TRAIN_RE = re.compile(r"(?<![A-Za-z0-9])[GDCZTKYL]\d{1,5}次?(?![A-Za-z0-9])")
+FLIGHT_RE = re.compile(r"(?<![A-Za-z0-9])[A-Z0-9]{2}\d{3,4}(?![A-Za-z0-9])")
+# words that point back instead of naming: 这所大学, 该医院, 一家健身房
+POINTERS = ("这", "那", "该", "此", "本", "其", "一", "某", "各", "每", "多")
+
+
+LINK_WORDS = frozenset("是 在 有 为 到 往 去 向 被 把 将 于 的 及 和 与 或 前往 来到 位于".split())
+NAME_PARTS_STOP = ("p", "c", "d", "r", "m", "x", "uj", "ul", "uz", "ud", "ug", "uv", "f")
+
+
+def named_values(sentence: str, kind: str) -> list[Value]:
+    """Names of one kind of place or body: 早稻田大学 for 大学, G1234次 for 车次; never the bare kind (一家健身房),
+    nor a common word that ends in it (示范村镇)."""
+    if kind in ("车次", "航班"):
+        return [Value(m.group(0), m.start(), m.end()) for m in (TRAIN_RE if kind == "车次" else FLIGHT_RE)
+                .finditer(sentence)]
+    jieba = jieba_module()
+    tokens = _tokens(sentence)
+    out = []
+    for i, (word, flag, pos) in enumerate(tokens):
+        if not word.endswith(kind):
+            continue
+        end, j = pos + len(word), i - 1
+        if word != kind and (jieba.dt.FREQ.get(word) or 0) > 100 and (j < 0 or tokens[j][1] not in NAMED_FLAGS):
+            continue  # 示范|村镇, 城镇: a word of the language, not a name
+        # the name runs back over nouns and names (青岛|威斯汀|酒店, 宝|山镇), not over 与/这/一家 or a verb
+        start = pos
+        while j >= 0 and end - tokens[j][2] <= 16:
+            w, f, p = tokens[j]
+            if f in NAME_PARTS_STOP or (f.startswith("v") and len(w) >= 2) or w in CLAUSE_MARKS or w in LINK_WORDS:
+                break
+            start, j = p, j - 1
+        name = sentence[start:end]
+        if len(name) > len(kind) and not name.startswith(POINTERS):
+            out.append(Value(name, start, end))
+    return out
 
 
 def ordinal_values(sentence: str) -> list[Value]:
