@@ -106,3 +106,19 @@ def test_a_question_for_a_name_abstains_when_the_passages_name_none():
     assert answer.abstained and "健身房" in answer.notes[0]
     answered = answer_extractively("那名男子被罚款多少元？", [hit])
     assert not answered.abstained and answered.short_answer == "8000元"
+
+
+def test_a_count_of_an_event_wants_that_event_beside_the_number():
+    from rag.answer.extractive import answer_extractively
+    from rag.answer.focus import event_in
+    from rag.models import Hit
+
+    assert event_in("死亡", "台风已致1人遇难") and not event_in("受伤", "台风已致1人遇难")
+    assert event_in("受伤", "造成3人死亡、5人伤") and not event_in("受伤", "暂无人员伤亡")
+    text = "截至27日13时，台风已致1人遇难，全台累计停电5.5万户。"
+    hit = Hit(rank=1, chunk_id="c1", article_id="a1", title="台风“杜苏芮”致台湾1人遇难", dateline="", source="s",
+              text=text, score=1.0, start=0, end=len(text))
+    injured = answer_extractively("台风“杜苏芮”在台湾造成多少人受伤？", [hit])
+    assert injured.abstained and "受伤" in injured.notes[0]
+    dead = answer_extractively("台风“杜苏芮”在台湾造成多少人死亡？", [hit])
+    assert not dead.abstained and dead.short_answer == "1人"

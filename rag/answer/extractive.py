@@ -200,6 +200,9 @@ def _must_abstain(question: str, best: Judged) -> str:
         return "问的是人，资料中没有对应的人名"
     if qtype.kind in ("number", "ordinal", "date") and not best.judgement.type_ok:
         return "问的是数量、名次或时间，资料中没有对应的数值"
+    event = analyze_focus(question).event
+    if qtype.kind == "number" and event and not best.judgement.focus_ok:
+        return f"问的是{event}的数量，资料中的数字说的是别的"
     if qtype.kind == "named" and not best.judgement.value:
         return f"问的是哪一个{qtype.unit}，资料中没有它的名称"
     return ""

@@ -43,6 +43,7 @@ class QuestionFocus:
     deputy: bool  # the question itself asks for a 副 title
     owner: str  # whose title: 青岛 in 青岛的市长
     qualifiers: tuple[tuple[str, str], ...]  # (class, text)
+    event: str = ""  # what the counted did, when the question says so: 受伤 in 多少人受伤
 
     @property
     def words(self) -> tuple[str, ...]:
@@ -129,7 +130,7 @@ def analyze_focus(question: str) -> QuestionFocus:
         if len(word) >= 2 or flag.startswith("n"):
             terms.extend(_stems(word))
         break
-    head = ""
+    head = event = ""
     if cue and cue.group(0) in ("多少", "几"):  # 哪个场馆 / 什么文件 name a category, not a word of the answer
         rest = q[cue.end():]
         rest = rest[1:] if rest[:1] in MEASURE or rest[:1] in "大" else rest  # 多少个赛项, 几大方面
@@ -145,12 +146,13 @@ def analyze_focus(question: str) -> QuestionFocus:
                 continue
             if not head and w.flag == "v" and len(w.word) >= 2 and w.word not in SKIP:
                 head = w.word  # 多少人受伤: the count is of those injured, not of those killed
+                event = w.word if w.word in EVENTS else ""
             break
     title, tpos = _title_in(q)
     deputy = bool(title) and q[max(0, tpos - 1):tpos] == "副"
     owner = _owner(q, title, tpos) if title else ""
     return QuestionFocus(tuple(dict.fromkeys(t for t in terms if t != title)), head, title, deputy, owner,
-                         tuple(qualifiers_of(q)))
+                         tuple(qualifiers_of(q)), event)
 
 
 def _conflicting(word: str, sentence: str, at: int, question: str) -> bool:
@@ -178,3 +180,18 @@ def qualifier_conflict(focus: QuestionFocus, text: str) -> bool:
         if same and value not in same:
             return True
     return False
+
+
+# ways news writes the same event: 1人遇难 answers 多少人死亡, never 多少人受伤
+EVENT_WORDS = (("死亡", "遇难", "罹难", "身亡", "丧生"), ("失联", "失踪"), ("获救", "救出", "营救"))
+INJURED = ("受伤", "负伤", "伤")
+# the events a news count is of; another verb after 多少 (几处查缉点位, 才能报名) is no event to check
+EVENTS = frozenset(w for g in EVENT_WORDS for w in g) | frozenset(INJURED) | frozenset("被困 确诊 感染 住院 转移 撤离".split())
+
+
+def event_in(event: str, text: str) -> bool:
+    """Whether the text says the counted event (受伤) or a synonym (遇难 for 死亡)."""
+    if event in INJURED:  # 伤 also stands in 死伤 and 伤亡, which count the injured with the dead
+        return bool(re.search(r"受伤|(?<!死)伤(?!亡)", text))
+    group = next((g for g in EVENT_WORDS if event in g), (event,))
+    return any(w in text for w in group)

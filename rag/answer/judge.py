@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from ..segment.fields import parse_reporters
 from ..segment.lines import BYLINE_RE
 from ..tokenize import tokenize
-from .focus import QuestionFocus, qualifier_conflict, term_positions
+from .focus import QuestionFocus, event_in, qualifier_conflict, term_positions
 from .question_type import PERSON_NAME_RE, QuestionType
 from .values import (
     CLAUSE_MARKS,
@@ -155,6 +155,8 @@ def judge(question: str, qtype: QuestionType, focus: QuestionFocus, sentence: st
         lo, hi = clause_bounds(sentence, value.start)
         if qualifier_conflict(focus, sentence[lo:hi]):
             qual = 0.0
+        if kind == "number" and focus.event:  # 1人遇难 counts 多少人死亡; 造成2人死亡 does not count 多少人受伤
+            focus_ok = 1.0 if event_in(focus.event, sentence[lo:hi]) else 0.0
         return Judgement(value.text, 1.0, focus_ok, qual)
     if focus.words:
         focus_ok = 1.0 if _focus_positions(focus, sentence, question) else 0.0
