@@ -9,7 +9,8 @@ from functools import lru_cache
 from ..tokenize import jieba_module
 from .facts import _posseg
 
-CUE_RE = re.compile(r"多少|几|谁|哪|何时|何地|何处|什么|多久|多长|多大|多高|多远|多快|多重|是否|有没有|是不是|能否|吗")
+# 几千亩 is a vague quantity, not the question word
+CUE_RE = re.compile(r"多少|几(?![十百千万亿])|谁|哪|何时|何地|何处|什么|多久|多长|多大|多高|多远|多快|多重|是否|有没有|是不是|能否|吗")
 SKIP = frozenset("是 有 共有 拥有 总计 总计有 一共有 总共有 为 的 了 达 达到 共 一共 总共 共计 合计 约 大约 能 可以 可 要 需要 需 将 会 在 到 占 又 都 还 已 "
                  "已经 分别 到底 究竟 具体 目前 现在 最 最快 最多 最少 一 每 该 这 那 其 其中 个 所 由 被 叫 称 做".split())
 MEASURE = frozenset("个 名 位 家 项 条 座 套 次 倍 年 天 部 届 种 类 所 批 场 台 款 只 件 户 人 元 吨 亩 辆 月 日 号 层 期 份 处".split())

@@ -17,6 +17,7 @@ UNIT_AFTER_CUE = re.compile(r"(?:多少|几)(?:万|亿|千)?(美元|标准箱|�
 MONEY_CUES = ("多少钱", "补贴", "资金", "投资", "经费", "金额", "总额", "票房", "收入", "营收", "产值", "销售额", "成本",
               "奖金", "估值", "预算", "融资", "贷款", "捐")
 ORDINAL_CUES = ("第几", "排名", "名列", "位列", "位居")
+VAGUE_RE = re.compile(r"几(?=[十百千万亿])")
 # a person asked by name (那位女乘客叫什么名字); a ship or a material that 叫什么名字 is not a person
 PERSON_NAME_RE = re.compile(r"(?:人|者|员|师|生|手|兵|友|客|男子|女子|孩子|长|官|民|工|士|星|女|男)(?:的)?"
                             r"(?:叫什么名字|叫什么|名叫什么|姓什么|名字是什么|名字叫什么)")
@@ -39,7 +40,7 @@ class QuestionType:
 
 def classify_question(question: str) -> QuestionType:
     """The kind of answer asked for, whether it is a list, and the unit a number must carry."""
-    q = question.strip()
+    q = VAGUE_RE.sub("数", question.strip())  # 几千亩稻田被淹的那个台风 asks for no number
     is_list = any(c in q for c in LIST_CUES)
     found = [m for m in UNIT_AFTER_CUE.finditer(q) if q[max(0, m.start() - 1):m.start()] not in ("这", "那", "前", "近", "哪")]
     m = found[-1] if found else None

@@ -14,6 +14,8 @@ from .values import titled_people
 
 BRIDGE_RE = re.compile(r"^(?P<clause>.{4,}?)的(?:那|这)?(?:个|家|位|部|座|项|篇|名|条|款|场)?"
                        r"(?P<noun>[\u4e00-\u9fffA-Za-z]{1,8})[，,](?P<rest>.{4,})$")
+THAT_RE = re.compile(r"^(?P<clause>.{4,}?)的那(?:个|家|位|部|座|项|篇|名|条|款|场|只|支|艘)(?P<after>.+)$")
+NAME_ONLY_RE = re.compile(r"(?:叫什么(?:名字)?|名叫什么|姓什么|是谁|是哪位)[？?]?")
 PERSON_NOUNS = ("记者", "人", "作者") + TITLES
 NAMEISH = ("nr", "ns", "nt", "nz", "j")
 
@@ -30,13 +32,35 @@ class Bridge:
 
 
 def split_two_step(question: str) -> tuple[str, str, str] | None:
-    """(clause, noun, rest) when the question describes its subject by a clause before a comma."""
+    """(clause, noun, rest) when the question describes its subject by a clause: before a comma
+    (拥有…的那个城市，建起了…), or marked by 的那个/那位 without one (最先开赛的那个大项一共将决出多少枚金牌)."""
     m = BRIDGE_RE.match(question.strip())
-    if not m or CUE_RE.search(m.group("clause")) or not CUE_RE.search(m.group("rest")):
+    parts = (m.group("clause"), m.group("noun"), m.group("rest")) if m else _split_at_that(question.strip())
+    if parts is None:
         return None
-    if "“" in m.group("clause") and "”" not in m.group("clause"):
+    clause, noun, rest = parts
+    if CUE_RE.search(clause) or not CUE_RE.search(rest) or NAME_ONLY_RE.fullmatch(rest):
+        return None  # …的那位女乘客叫什么名字 asks for the bridge itself: one step
+    if "“" in clause and "”" not in clause:
         return None  # the comma sits inside a quotation
-    return m.group("clause"), m.group("noun"), m.group("rest")
+    return clause, noun, re.sub(r"^(?:其|它的|他的|她的|它|他|她|该)", "", rest)  # 其市场化交易电量… -> 市场化交易电量…
+
+
+def _split_at_that(question: str) -> tuple[str, str, str] | None:
+    """The noun after 的那个 runs while jieba tags nouns; the rest of the question follows it."""
+    m = THAT_RE.match(question)
+    if not m:
+        return None
+    after = m.group("after")
+    noun = ""
+    for w in _posseg().cut(after):
+        # the first word is the noun whatever jieba tags it (大项 comes out as a numeral)
+        if noun and not w.flag.startswith("n") or not re.fullmatch(r"[\u4e00-\u9fffA-Za-z]+", w.word) \
+                or len(noun + w.word) > 8:
+            break
+        noun += w.word
+    rest = after[len(noun):].lstrip("，,")
+    return (m.group("clause"), noun, rest) if noun and len(rest) >= 4 else None
 
 
 def _entity_in(sentence: str, clause: str, noun: str) -> str:

@@ -11,6 +11,7 @@ from .focus import TITLES
 
 CLAUSE_MARKS = "，,；;。！？!?：:（）()“”"
 TIME_UNITS = ("分钟", "小时", "天", "年", "个月", "个半月", "周", "秒", "工作日")
+FOREIGN_MONEY = ("美元", "欧元", "港元", "日元", "韩元", "英镑", "卢布", "澳元", "新台币")
 MONEY_UNITS = ("元", "美元", "欧元", "港元", "块钱", "块")
 UNIT_GROUPS = (("家", "所", "户", "个"), ("名", "人", "位", "人次"))
 ORDINAL_RE = re.compile(r"第[一二三四五六七八九十\d]{1,3}(?:名|位)?|(?<![\d.一二三四五六七八九十])[一二三四五六七八九十\d]{1,2}级")
@@ -59,6 +60,8 @@ def unit_fits(value: str, unit: str) -> bool:
         return value.endswith(("度", "℃"))
     if unit.startswith("个") and len(unit) > 1:  # 几个省 is answered by 7省
         return value.endswith((unit, unit[1:]))
+    if unit.endswith("元") and value.endswith(FOREIGN_MONEY) and not unit.endswith(FOREIGN_MONEY):
+        return False  # 每克多少元 is not answered by 2100美元
     for group in UNIT_GROUPS:  # 多少家大学 is answered by 10多所, 多少名 by 6位
         if unit in group:
             return value.endswith(group)

@@ -1,0 +1,44 @@
+"""Two-step questions split at their relative clause, with or without a comma; vague quantities and foreign
+currencies that are not what a question asks."""
+
+import pytest
+
+from rag.answer.focus import analyze_focus
+from rag.answer.question_type import classify_question
+from rag.answer.two_step import split_two_step
+from rag.answer.values import unit_fits
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    ("拥有上合之珠国际博览中心的那个城市，建起了服务哪个产业的共享工厂？",
+     ("拥有上合之珠国际博览中心", "城市", "建起了服务哪个产业的共享工厂？")),
+    # no comma: 的那个 marks the clause, and the noun runs until jieba leaves nouns (大项 is tagged a numeral)
+    ("成都大运会最先开赛的那个大项一共将决出多少枚金牌？", ("成都大运会最先开赛", "大项", "一共将决出多少枚金牌？")),
+    ("宿城区区长走访看望的那位老兵曾参加过哪场战争？", ("宿城区区长走访看望", "老兵", "曾参加过哪场战争？")),
+    # 其 points back to the bridge; the second question names it instead
+    ("比重最高的电网经营区域，其市场化交易电量同比增长了多少？", ("比重最高", "电网经营区域", "市场化交易电量同比增长了多少？")),
+    # 几千亩 in the clause is a vague quantity, not a question word
+    ("造成双城几千亩稻田被淹的那个台风，名字是由哪个国家提供的？", ("造成双城几千亩稻田被淹", "台风", "名字是由哪个国家提供的？")),
+])
+def test_split_at_the_relative_clause(question, expected):
+    assert split_two_step(question) == expected
+
+
+@pytest.mark.parametrize("question", [
+    "在高铁上怒斥熊孩子家长的那位女乘客叫什么名字？",  # the bridge is the answer: one step
+    "青岛前两个月外贸进出口多少？",  # no relative clause
+])
+def test_questions_that_are_one_step(question):
+    assert split_two_step(question) is None
+
+
+def test_a_vague_quantity_is_no_question_word():
+    question = "造成几千亩稻田被淹的那个台风，名字是由哪个国家提供的？"
+    assert classify_question(question).kind != "number"
+    assert classify_question(question).unit == "" and analyze_focus(question).event == ""
+
+
+def test_yuan_is_not_a_foreign_currency():
+    assert unit_fits("593元", "元") and not unit_fits("2100美元", "元")
+    assert unit_fits("2100美元", "美元") and unit_fits("3亿元", "亿元")
+
