@@ -122,3 +122,13 @@ def test_a_count_of_an_event_wants_that_event_beside_the_number():
     assert injured.abstained and "受伤" in injured.notes[0]
     dead = answer_extractively("台风“杜苏芮”在台湾造成多少人死亡？", [hit])
     assert not dead.abstained and dead.short_answer == "1人"
+
+
+def test_a_value_restated_in_brackets_keeps_its_clause():
+    question = "SK海力士第二季度的销售额是多少美元？"
+    sentence = "在截至6月30日的一个季度中，其销售额为7.31万亿韩元（约57亿美元），同比下降47%。"
+    from rag.answer.focus import analyze_focus
+    from rag.answer.judge import judge
+
+    j = judge(question, classify_question(question), analyze_focus(question), sentence)
+    assert j.value == "约57亿美元" and j.focus_ok > 0  # 销售额 stands outside the bracket, in the clause it restates

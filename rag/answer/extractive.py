@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, replace
 
 from ..chunking import split_sentences
@@ -19,6 +20,9 @@ from .script import normalize_question
 from .values import PLACE_RE, TITLED_RE, clause_bounds, number_values
 from .verify import check_answer
 
+# what a sum of money is (估值, 成本, 营业收入): a sum beside another (产值, 票房) does not answer
+MONEY_ATTRIBUTE = re.compile(r"资金|投资|经费|金额|总额|票房|收入|营收|产值|销售|成本|奖金|估值|预算|融资|贷款|价|费|利润|税|值")
+MONEY_ASKED = ("money", "元", "亿元", "万元", "美元")
 DEFAULT_ABSTAIN_THRESHOLD = load_model().threshold  # the fitted model's own cut-off
 
 
@@ -200,7 +204,11 @@ def _must_abstain(question: str, best: Judged) -> str:
         return "问的是人，资料中没有对应的人名"
     if qtype.kind in ("number", "ordinal", "date") and not best.judgement.type_ok:
         return "问的是数量、名次或时间，资料中没有对应的数值"
-    event = analyze_focus(question).event
+    focus = analyze_focus(question)
+    money = [t for t in focus.terms if MONEY_ATTRIBUTE.search(t)]
+    if qtype.kind == "number" and qtype.unit in MONEY_ASKED and money and not best.judgement.focus_ok:
+        return f"问的是{money[0]}，资料中的金额说的是别的"
+    event = focus.event
     if qtype.kind == "number" and event and not best.judgement.focus_ok:
         return f"问的是{event}的数量，资料中的数字说的是别的"
     if qtype.kind == "named" and not best.judgement.value:

@@ -91,6 +91,8 @@ def _pick(values: list[Value], sentence: str, focus: QuestionFocus, question: st
     numeric = any(ch.isdigit() for v in values for ch in v.text[:1])
     for v in values:
         lo, hi = clause_bounds(sentence, v.start)
+        if v.start and sentence[v.start - 1] in "（(":
+            lo = clause_bounds(sentence, max(0, lo - 2))[0]  # 7.31万亿韩元（约57亿美元）: the bracket restates a value
         near = [p for p in positions if lo <= p < hi or 0 <= v.start - p <= 12]
         if not near:
             continue
