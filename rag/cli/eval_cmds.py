@@ -183,6 +183,7 @@ def _metrics(args, rows, problems, settings, runs, indexes, notes, started, seco
            "skipped_lines": [str(p) for p in problems], "started": started, "seconds": round(seconds, 1),
            "modes": list(settings.modes), "answerers": list(settings.answerers), "ks": list(settings.ks),
            "min_overlap": settings.min_overlap, "answer_k": settings.retrieval.k,
+           "extractive_passages": settings.extractive.passages,
            "abstain_threshold": settings.extractive.abstain_threshold,
            "indexes": [_index_info(corpus, idx) for corpus, idx in indexes]}
     return {"run": run, "notes": notes, **summarize(runs, settings.ks, settings.extractive.abstain_threshold)}

@@ -99,7 +99,9 @@ def render(data: dict) -> str:
            + (f" (first {run['limit']})" if run.get("limit") else "")
            + (f", {len(run['skipped_lines'])} malformed lines skipped" if run["skipped_lines"] else ""),
            f"- started {run['started']}, {run['seconds']:.0f} s; modes {', '.join(run['modes'])}; "
-           f"answerers {', '.join(run['answerers']) or 'none'}; the answerer sees the first {run['answer_k']} hits; "
+           f"answerers {', '.join(run['answerers']) or 'none'}; the answerer is given the first {run['answer_k']} hits"
+           + (f" (the extractive one reads the first {run['extractive_passages']})"
+              if run.get("extractive_passages", run["answer_k"]) < run["answer_k"] else "") + "; "
            f"abstain threshold {run['abstain_threshold']}",
            ]
     for idx in run["indexes"]:
