@@ -129,3 +129,9 @@ def test_a_value_restated_in_brackets_keeps_its_clause():
 
     j = judge(question, classify_question(question), analyze_focus(question), sentence)
     assert j.value == "约57亿美元" and j.focus_ok > 0  # 销售额 stands outside the bracket, in the clause it restates
+
+
+def test_a_ranking_question_asking_which_wants_names():
+    assert classify_question("旅游关注度排名靠前的是哪几个国家？").kind != "ordinal"
+    assert classify_question("青岛的GDP在全国排名第几？").kind == "ordinal"
+    assert classify_question("该校在全省排名如何？").kind == "ordinal"

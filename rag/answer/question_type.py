@@ -61,7 +61,8 @@ def classify_question(question: str) -> QuestionType:
         unit = "money"
     if re.search(r"几点|几时(?!候)|什么时刻", q):
         return QuestionType("date", is_list, "clock")
-    if "第几" in q or (any(c in q for c in ORDINAL_CUES) and "多少" not in q):
+    # 排名靠前的是哪几个国家 asks for names, not a rank
+    if "第几" in q or (any(c in q for c in ORDINAL_CUES) and "多少" not in q and "哪" not in q):
         kind = "ordinal"
     elif any(c in q for c in DATE_CUES):
         kind = "date"
