@@ -1,5 +1,5 @@
-"""Two-step questions split at their relative clause, with or without a comma; vague quantities and foreign
-currencies that are not what a question asks."""
+"""Two-step questions split at their relative clause, with or without a comma; vague quantities, foreign
+currencies and passages about another batch or year that are not what a question asks."""
 
 import pytest
 
@@ -42,3 +42,18 @@ def test_yuan_is_not_a_foreign_currency():
     assert unit_fits("593元", "元") and not unit_fits("2100美元", "元")
     assert unit_fits("2100美元", "美元") and unit_fits("3亿元", "亿元")
 
+
+
+def test_a_passage_about_another_batch_does_not_answer():
+    from rag.answer.extractive import answer_extractively
+    from rag.models import Hit
+
+    def hit(n, title, text):
+        return Hit(rank=n, chunk_id=f"c{n}", article_id=f"a{n}", title=title, dateline="", source="s", text=text,
+                   score=1.0, start=0, end=len(text))
+
+    # the first passage ranks higher but is about the second batch; its sentence never says which batch it is
+    other = hit(1, "文旅部恢复第二批出境团队游", "出境团队游国家和地区扩大到了78个，旅游平台咨询量大增。")
+    asked = hit(2, "第三批出境团队游恢复", "出境团队游国家和地区扩至138个。")
+    answer = answer_extractively("第三批出境团队游通知发布后，出境团队游国家和地区扩大到多少个？", [other, asked])
+    assert not answer.abstained and answer.short_answer == "138个"

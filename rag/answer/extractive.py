@@ -11,7 +11,7 @@ from ..models import Hit
 from ..tokenize import tokenize
 from .abstention import agreement, load_model
 from .facts import DATE_RE
-from .focus import analyze_focus
+from .focus import analyze_focus, qualifier_conflict
 from .judge import Judgement, is_byline, judge
 from .lists import items_of, list_items
 from .models import NOT_FOUND, Answer, Citation
@@ -145,8 +145,12 @@ def judged_candidates(question: str, hits: list[Hit], settings: ExtractiveSettin
     qtype = classify_question(question)
     focus = analyze_focus(question)
     out = []
+    # a passage that states another year or batch and never the asked one (第二批 for 第三批) is another story
+    elsewhere = {i for i, h in enumerate(hits) if focus.qualifiers and qualifier_conflict(focus, h.title + h.text)}
     for cand in score_sentences(question, hits, settings)[: settings.judged]:
         j = judge(question, qtype, focus, cand.text)
+        if cand.hit_index in elsewhere:
+            j = replace(j, qualifier_ok=0.0)
         if qtype.is_list and qtype.kind == "other":  # a list wants an enumeration (A、B和C)
             j = replace(j, type_ok=1.0 if "、" in cand.text and items_of(cand.text) else 0.0)
         fit = settings.w_type * j.type_ok + settings.w_focus * j.focus_ok * j.qualifier_ok
