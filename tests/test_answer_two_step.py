@@ -57,3 +57,16 @@ def test_a_passage_about_another_batch_does_not_answer():
     asked = hit(2, "第三批出境团队游恢复", "出境团队游国家和地区扩至138个。")
     answer = answer_extractively("第三批出境团队游通知发布后，出境团队游国家和地区扩大到多少个？", [other, asked])
     assert not answer.abstained and answer.short_answer == "138个"
+
+
+def test_the_bridge_is_a_name_of_the_nouns_kind():
+    from rag.answer.two_step import _entity_in
+
+    sentence = "北京时间8月4日，韩国选手金智英与日本选手滨田一辉在新加坡交手，后者以3-0横扫徐瑛彬。"
+    # a player is a person, never a place; a typhoon is no person
+    assert _entity_in(sentence, "3-0横扫徐瑛彬", "日本选手") in ("金智英", "滨田一辉")
+    assert _entity_in("台风杜苏芮的名字由韩国提供，农户张振生说稻田被淹。", "稻田被淹", "台风") != "张振生"
+    assert _entity_in("拥有上合之珠国际博览中心的胶州，建起了共享工厂。", "拥有上合之珠国际博览中心", "城市") == "胶州"
+    # a Latin name before the post is part of the noun: the whole noun reaches the comma
+    assert split_two_step("认为美债收益率可能下跌的那位Jupiter固定收益主管，之前在哪家公司工作了十多年？")[1] \
+        == "Jupiter固定收益主管"

@@ -13,11 +13,13 @@ from .judge import is_byline
 from .values import titled_people
 
 BRIDGE_RE = re.compile(r"^(?P<clause>.{4,}?)的(?:那|这)?(?:个|家|位|部|座|项|篇|名|条|款|场)?"
-                       r"(?P<noun>[\u4e00-\u9fffA-Za-z]{1,8})[，,](?P<rest>.{4,})$")
+                       r"(?P<noun>[\u4e00-\u9fffA-Za-z]{1,14})[，,](?P<rest>.{4,})$")
 THAT_RE = re.compile(r"^(?P<clause>.{4,}?)的那(?:个|家|位|部|座|项|篇|名|条|款|场|只|支|艘)(?P<after>.+)$")
 NAME_ONLY_RE = re.compile(r"(?:叫什么(?:名字)?|名叫什么|姓什么|是谁|是哪位)[？?]?")
-PERSON_NOUNS = ("记者", "人", "作者") + TITLES
+PERSON_NOUNS = ("记者", "人", "作者", "者", "员", "手", "民", "兵", "生", "师", "友", "客") + TITLES
+PLACE_NOUNS = ("城市", "地方", "省份", "国家", "地区", "省", "市", "县", "区", "镇", "村")
 NAMEISH = ("nr", "ns", "nt", "nz", "j")
+PERSON_FLAGS = ("nr", "nrfg", "nrt")
 
 
 @dataclass(frozen=True)
@@ -64,16 +66,20 @@ def _split_at_that(question: str) -> tuple[str, str, str] | None:
 
 
 def _entity_in(sentence: str, clause: str, noun: str) -> str:
-    """The name in the sentence the clause's noun stands for (西海岸新区 for 新区, 周云杰 for 总裁)."""
-    if noun.endswith(PERSON_NOUNS):
+    """The name in the sentence the clause's noun stands for (西海岸新区 for 新区, 周云杰 for 总裁), of the noun's
+    kind: a person for 选手 or 主管, a place for 城市, never a person for 台风 or 大项."""
+    person = noun.endswith(PERSON_NOUNS)
+    if person:
         for title, name, _, _ in titled_people(sentence):
             if noun.endswith(title) and name.text not in clause:
                 return name.text
+    fits = PERSON_FLAGS if person else ("ns",) if noun.endswith(PLACE_NOUNS) else \
+        tuple(f for f in NAMEISH if f not in PERSON_FLAGS)
     words = [(w.word, w.flag) for w in _posseg().cut(sentence)]
     pos = 0
     found = []
     for i, (word, flag) in enumerate(words):
-        if word.endswith(noun[-2:]) or word.endswith(noun[-1]) and len(noun) == 1:
+        if not person and (word.endswith(noun[-2:]) or word.endswith(noun[-1]) and len(noun) == 1):
             name = word
             j = i - 1
             while j >= 0 and words[j][1] in NAMEISH + ("n",) and len(name) < 10:
@@ -81,7 +87,7 @@ def _entity_in(sentence: str, clause: str, noun: str) -> str:
                 j -= 1
             if name != noun and name not in clause:
                 found.append((pos, name))
-        elif flag in NAMEISH and len(word) >= 2 and word not in clause:
+        elif flag in fits and len(word) >= 2 and word not in clause:
             found.append((pos, word))
         pos += len(word)
     if not found:
