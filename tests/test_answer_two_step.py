@@ -67,6 +67,8 @@ def test_the_bridge_is_a_name_of_the_nouns_kind():
     assert _entity_in(sentence, "3-0横扫徐瑛彬", "日本选手") in ("金智英", "滨田一辉")
     assert _entity_in("台风杜苏芮的名字由韩国提供，农户张振生说稻田被淹。", "稻田被淹", "台风") != "张振生"
     assert _entity_in("拥有上合之珠国际博览中心的胶州，建起了共享工厂。", "拥有上合之珠国际博览中心", "城市") == "胶州"
+    # an event's bridge is no place, and an archive's field label (正文：) names nothing
+    assert _entity_in("2023-08-02，正文：南昌县发生“1·8”重大道路交通事故。", "开年就出", "交通事故") not in ("正文", "南昌县")
     # a Latin name before the post is part of the noun: the whole noun reaches the comma
     assert split_two_step("认为美债收益率可能下跌的那位Jupiter固定收益主管，之前在哪家公司工作了十多年？")[1] \
         == "Jupiter固定收益主管"

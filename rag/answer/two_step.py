@@ -67,14 +67,14 @@ def _split_at_that(question: str) -> tuple[str, str, str] | None:
 
 def _entity_in(sentence: str, clause: str, noun: str) -> str:
     """The name in the sentence the clause's noun stands for (西海岸新区 for 新区, 周云杰 for 总裁), of the noun's
-    kind: a person for 选手 or 主管, a place for 城市, never a person for 台风 or 大项."""
+    kind: a person for 选手 or 主管, a place for 城市, an organisation or other name (never a person or a
+    place) for 台风 or 大项."""
     person = noun.endswith(PERSON_NOUNS)
     if person:
         for title, name, _, _ in titled_people(sentence):
             if noun.endswith(title) and name.text not in clause:
                 return name.text
-    fits = PERSON_FLAGS if person else ("ns",) if noun.endswith(PLACE_NOUNS) else \
-        tuple(f for f in NAMEISH if f not in PERSON_FLAGS)
+    fits = PERSON_FLAGS if person else ("ns",) if noun.endswith(PLACE_NOUNS) else ("nt", "nz", "j")
     words = [(w.word, w.flag) for w in _posseg().cut(sentence)]
     pos = 0
     found = []
@@ -87,8 +87,8 @@ def _entity_in(sentence: str, clause: str, noun: str) -> str:
                 j -= 1
             if name != noun and name not in clause:
                 found.append((pos, name))
-        elif flag in fits and len(word) >= 2 and word not in clause:
-            found.append((pos, word))
+        elif flag in fits and len(word) >= 2 and word not in clause and sentence[pos + len(word):][:1] not in "：:":
+            found.append((pos, word))  # 正文： and 原标题： label the archive's fields; they name nothing
         pos += len(word)
     if not found:
         return ""
