@@ -15,6 +15,9 @@ from rag.answer.values import unit_fits
     # no comma: 的那个 marks the clause, and the noun runs until jieba leaves nouns (大项 is tagged a numeral)
     ("成都大运会最先开赛的那个大项一共将决出多少枚金牌？", ("成都大运会最先开赛", "大项", "一共将决出多少枚金牌？")),
     ("宿城区区长走访看望的那位老兵曾参加过哪场战争？", ("宿城区区长走访看望", "老兵", "曾参加过哪场战争？")),
+    # the locative after the noun starts the rest: 主体育场|内设有…
+    ("开幕式所在的那座主体育场内设有一座博物馆，它的展陈面积有多大？",
+     ("开幕式所在", "主体育场", "内设有一座博物馆，它的展陈面积有多大？")),
     # 其 points back to the bridge; the second question names it instead
     ("比重最高的电网经营区域，其市场化交易电量同比增长了多少？", ("比重最高", "电网经营区域", "市场化交易电量同比增长了多少？")),
     # 几千亩 in the clause is a vague quantity, not a question word
@@ -26,6 +29,7 @@ def test_split_at_the_relative_clause(question, expected):
 
 @pytest.mark.parametrize("question", [
     "在高铁上怒斥熊孩子家长的那位女乘客叫什么名字？",  # the bridge is the answer: one step
+    "西海岸新区影视产业“东有……西有……”的格局中，东、西两端分别是哪里？",  # a setting, not a thing to find
     "青岛前两个月外贸进出口多少？",  # no relative clause
 ])
 def test_questions_that_are_one_step(question):

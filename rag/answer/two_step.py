@@ -16,6 +16,7 @@ BRIDGE_RE = re.compile(r"^(?P<clause>.{4,}?)的(?:那|这)?(?:个|家|位|部|�
                        r"(?P<noun>[\u4e00-\u9fffA-Za-z]{1,14})[，,](?P<rest>.{4,})$")
 THAT_RE = re.compile(r"^(?P<clause>.{4,}?)的那(?:个|家|位|部|座|项|篇|名|条|款|场|只|支|艘)(?P<after>.+)$")
 NAME_ONLY_RE = re.compile(r"(?:叫什么(?:名字)?|名叫什么|姓什么|是谁|是哪位)[？?]?")
+LOCATIVES = ("中", "里", "上", "下", "内", "外", "后", "前", "时", "间")
 PERSON_NOUNS = ("记者", "人", "作者", "者", "员", "手", "民", "兵", "生", "师", "友", "客") + TITLES
 PLACE_NOUNS = ("城市", "地方", "省份", "国家", "地区", "省", "市", "县", "区", "镇", "村")
 NAMEISH = ("nr", "ns", "nt", "nz", "j")
@@ -43,6 +44,8 @@ def split_two_step(question: str) -> tuple[str, str, str] | None:
     clause, noun, rest = parts
     if CUE_RE.search(clause) or not CUE_RE.search(rest) or NAME_ONLY_RE.fullmatch(rest):
         return None  # …的那位女乘客叫什么名字 asks for the bridge itself: one step
+    if noun.endswith(LOCATIVES):
+        return None  # …的格局中，东、西两端分别是哪里: a setting, not a thing to find first
     if "“" in clause and "”" not in clause:
         return None  # the comma sits inside a quotation
     return clause, noun, re.sub(r"^(?:其|它的|他的|她的|它|他|她|该)", "", rest)  # 其市场化交易电量… -> 市场化交易电量…
@@ -58,8 +61,8 @@ def _split_at_that(question: str) -> tuple[str, str, str] | None:
     for w in _posseg().cut(after):
         # the first word is the noun whatever jieba tags it (大项 comes out as a numeral)
         if noun and not w.flag.startswith("n") or not re.fullmatch(r"[\u4e00-\u9fffA-Za-z]+", w.word) \
-                or len(noun + w.word) > 8:
-            break
+                or len(noun + w.word) > 8 or noun and w.word in LOCATIVES:
+            break  # 主体育场|内设有…: the locative belongs to the rest
         noun += w.word
     rest = after[len(noun):].lstrip("，,")
     return (m.group("clause"), noun, rest) if noun and len(rest) >= 4 else None
