@@ -109,7 +109,10 @@ def _ask_one_passage(question: str, title: str, text: str):
     # the dead are counted, the injured are not: 受伤 abstains, 死亡 is answered by its synonym 遇难
     ("台风“杜苏芮”致台湾1人遇难", "截至27日13时，台风已致1人遇难，全台累计停电5.5万户。",
      "台风“杜苏芮”在台湾造成多少人受伤？", "受伤", "台风“杜苏芮”在台湾造成多少人死亡？", "1人"),
-], ids=["name-of-a-gym", "injured-not-dead"])
+    # 营业收入 (jieba tags 收入 a verb) is a sum of its own: an unpaid debt is no revenue
+    ("南方石化集团申请破产", "近日，南方石化集团有限公司因未履约45.69亿元申请破产重整。",
+     "申请破产重整的南方石化集团2022年营业收入是多少？", "收入", "南方石化因未履约多少钱申请破产重整？", "45.69亿元"),
+], ids=["name-of-a-gym", "injured-not-dead", "revenue-not-debt"])
 def test_abstains_on_the_near_miss_and_answers_the_question_the_passage_answers(title, text, missed, why, asked,
                                                                                  expected):
     near_miss = _ask_one_passage(missed, title, text)

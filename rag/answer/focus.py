@@ -22,6 +22,8 @@ TITLES = ("首席执行官", "董事局主席", "董事长", "总经理", "总�
 # words naming a measure, not what is measured: the focus is the word before them
 GENERIC = frozenset("总额 总量 总值 比例 比重 占比 数量 规模 金额 名称 全称 时间 时候 份额 数 量 额 面积 情况 水平 钱 全国 "
                     "多大 多长".split())
+# money words jieba tags as verbs (营业|收入/v): here they name the asked sum
+MONEY_NOUNS = frozenset("收入 支出 营收 盈利 亏损 净利 投资 融资".split())
 NAMED = ("nr", "ns", "nt", "nz", "nrt", "nrfg", "j")
 # a stem the archive writes without the suffix: 出口额 -> 出口, 产量 stays
 SUFFIXES = ("总额", "总量", "金额", "规模", "额", "数量", "数", "量")
@@ -126,7 +128,7 @@ def analyze_focus(question: str) -> QuestionFocus:
         if word in GENERIC and not generic:
             generic = word  # 进出口总额: the quantity is the word before 总额
             continue
-        if flag.startswith("v") and flag != "vn" or flag in NAMED:
+        if flag.startswith("v") and flag != "vn" and word not in MONEY_NOUNS or flag in NAMED:
             break  # verbs (拿到, 增加) and names (李建民) are not the asked quantity
         if len(word) >= 2 or flag.startswith("n"):
             terms.extend(_stems(word))
