@@ -26,6 +26,8 @@ CASES = [
     ("水利部针对江西、浙江、福建等几个省启动了应急响应？", "水利部针对江西、浙江、福建等7省启动洪水防御Ⅳ级应急响应。", "7省"),
     ("湿地公园暂停内湖游船运输服务的是哪几天？", "湿地公园于7月28日至7月29日暂停内湖游船运输服务。", "7月28日至7月29日"),
     ("被偷的金弹子树在国家古树保护中算第几级？", "该金弹子树树龄超过百年，属于国家三级保护古树，价值5.4万元。", "三级"),
+    # an order of magnitude is the answer when the article gives no more, kept whole (近万台, not 万台)
+    ("工厂一天能生产出多少台洗衣机？", "这座工厂一天能生产近万台洗衣机。", "近万台"),
 ]
 
 
@@ -41,6 +43,7 @@ def test_typed_value(question, sentence, expected):
     ("山东省省长是谁？", "东有灵山湾，西有藏马山。青岛市市长赵豪志出席。"),
     ("青岛的市长是谁？", "张三出任青岛副市长。"),
     ("5.5级地震的震中在第几级行政区？", "山东德州市平原县发生5.5级地震。"),  # 5.5级 is a magnitude, not a grade 5
+    ("被淹没的稻田准确面积是多少亩？", "政旺屯被大水包围，几千亩稻田被大水淹没。"),  # 准确 wants no order of magnitude
 ])
 def test_no_value_for_another_post_or_a_look_alike(question, sentence):
     assert short_answer(question, sentence) == ""

@@ -12,6 +12,7 @@ from .focus import QuestionFocus, event_in, qualifier_conflict, term_positions
 from .question_type import PERSON_NAME_RE, QuestionType
 from .values import (
     CLAUSE_MARKS,
+    VAGUE,
     Value,
     clause_bounds,
     date_values,
@@ -135,6 +136,8 @@ def judge(question: str, qtype: QuestionType, focus: QuestionFocus, sentence: st
             values = named_values(sentence, qtype.unit)
         elif kind == "number":
             values = number_values(sentence, qtype.unit)
+            if re.search(r"准确|确切|精确|具体数", question):
+                values = [v for v in values if not v.text.startswith(VAGUE)]
         elif kind == "ordinal":
             values = ordinal_values(sentence)
         elif kind == "date":

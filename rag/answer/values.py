@@ -12,6 +12,8 @@ from .focus import TITLES
 CLAUSE_MARKS = "，,；;。！？!?：:（）()“”"
 TIME_UNITS = ("分钟", "小时", "天", "年", "个月", "个半月", "周", "秒", "工作日")
 FOREIGN_MONEY = ("美元", "欧元", "港元", "日元", "韩元", "英镑", "卢布", "澳元", "新台币")
+# 几千亩, 上千人, 近百项: an order of magnitude, not a count (no answer to 准确面积是多少)
+VAGUE = tuple("几数上成近")
 MONEY_UNITS = ("元", "美元", "欧元", "港元", "块钱", "块")
 UNIT_GROUPS = (("家", "所", "户", "个"), ("名", "人", "位", "人次"))
 ORDINAL_RE = re.compile(r"第[一二三四五六七八九十\d]{1,3}(?:名|位)?|(?<![\d.一二三四五六七八九十])[一二三四五六七八九十\d]{1,2}级")
@@ -73,8 +75,11 @@ def number_values(sentence: str, unit: str = "") -> list[Value]:
     dates = [(m.start(), m.end()) for m in DATE_RE.finditer(sentence)]
     found = [Value(m.group(0), m.start(), m.end()) for m in NUMBER_RE.finditer(sentence)
              if any(ch.isdigit() for ch in m.group(0))]
-    found += [Value(m.group(0), m.start(), m.end()) for m in CN_NUMBER_RE.finditer(sentence)
-              if not any(v.start <= m.start() < v.end for v in found) and not m.group(0).startswith("一")]
+    for m in CN_NUMBER_RE.finditer(sentence):
+        if any(v.start <= m.start() < v.end for v in found) or m.group(0).startswith("一"):
+            continue
+        start = m.start() - 1 if m.group(0)[0] in "十百千万亿" and sentence[m.start() - 1:m.start()] in VAGUE else m.start()
+        found.append(Value(sentence[start:m.end()], start, m.end()))  # 近万台 whole, not 万台
     if unit in ("", "%"):
         found += [Value(m.group(0), m.start(), m.end()) for m in FRACTION_RE.finditer(sentence)
                   if not any(v.start <= m.start() < v.end for v in found)]
