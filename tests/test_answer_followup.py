@@ -104,3 +104,11 @@ def test_chat_page_rewrites_a_follow_up_and_shows_it(seed_index):
     assert [m["role"] for m in history] == ["user", "assistant"] * 2
     assert history[-1]["content"].startswith("*理解为：前两个月青岛外贸出口多少？*")
     assert "730.5亿元" in history[-1]["content"] and "730.5亿元" in sources
+
+
+def test_it_stands_for_the_quoted_name_of_the_last_question():
+    from rag.answer.condense import standalone_question, turns_from
+
+    history = turns_from([{"question": "上海邮政与申花足球俱乐部打造的“上海申花球迷邮局”快闪邮局设在哪个邮政支局？",
+                           "answer": ""}])
+    assert standalone_question("它的具体地址在哪里？", history) == "上海申花球迷邮局的具体地址在哪里？"

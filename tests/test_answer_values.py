@@ -141,3 +141,12 @@ def test_a_ranking_question_asking_which_wants_names():
     assert classify_question("旅游关注度排名靠前的是哪几个国家？").kind != "ordinal"
     assert classify_question("青岛的GDP在全国排名第几？").kind == "ordinal"
     assert classify_question("该校在全省排名如何？").kind == "ordinal"
+
+
+def test_an_address_question_wants_a_street_and_number():
+    question = "上海申花球迷邮局的具体地址在哪里？"
+    sentence = "即日起，“上海申花球迷邮局”快闪邮局在位于徐汇区天钥桥路855号的上海体育场邮政支局诞生。"
+    assert classify_question(question).kind == "place"
+    assert short_answer(question, sentence) == "徐汇区天钥桥路855号"
+    assert [v.text for v in place_values("地址：山东省青岛市市南区香港中路76号", address=True)] == \
+        ["山东省青岛市市南区香港中路76号"]

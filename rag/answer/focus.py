@@ -20,7 +20,7 @@ TITLES = ("首席执行官", "董事局主席", "董事长", "总经理", "总�
           "检察长", "首席财务官", "首席投资官", "首席经济学家", "主管", "总干事", "发言人", "常委", "大使", "教练",
           "主教练", "队长", "党委书记", "总指挥", "处长", "科长", "司长", "署长")
 # words naming a measure, not what is measured: the focus is the word before them
-GENERIC = frozenset("总额 总量 总值 比例 比重 占比 数量 规模 金额 名称 全称 时间 时候 份额 数 量 额 面积 情况 水平 钱 全国 "
+GENERIC = frozenset("总额 总量 总值 比例 比重 占比 数量 规模 金额 名称 全称 地址 具体地址 位置 时间 时候 份额 数 量 额 面积 情况 水平 钱 全国 "
                     "多大 多长".split())
 # money words jieba tags as verbs (营业|收入/v): here they name the asked sum
 MONEY_NOUNS = frozenset("收入 支出 营收 盈利 亏损 净利 投资 融资".split())

@@ -35,6 +35,19 @@ def _subject_words(question: str) -> list[str]:
     return names(question) + TITLE_RE.findall(question)
 
 
+def _referent(previous: str, pronoun: str) -> str:
+    """What 他/她 or 它/其 stands for in the last question: a person for 他/她; for 它 a “quoted” or 《titled》
+    name first (“上海申花球迷邮局”快闪邮局 rather than 上海), then any named thing."""
+    from .facts import names
+
+    if pronoun in ("他", "她", "他们", "她们"):
+        people = names(previous, ("nr",))
+        if people:
+            return people[0]
+    quoted = re.findall(r"“([^“”]{2,20})”", previous)
+    return next(iter(quoted + _subject_words(previous)), "")
+
+
 def is_follow_up(question: str) -> bool:
     """A question that leans on an earlier one: 那/其中… openers, a bare 呢, a pronoun, or no subject at all."""
     q = normalize_question(question)
@@ -68,7 +81,7 @@ def rewrite_follow_up(question: str, history: list[Turn]) -> str:
     # 他是谁？ / 它在哪里？: the pronoun stands for the last answer's name, else the last question's subject
     pronoun = PRONOUN_RE.search(body)
     if pronoun:
-        referent = prev_turn.short_answer or short_of(prev_turn.answer) or next(iter(_subject_words(previous)), "")
+        referent = prev_turn.short_answer or short_of(prev_turn.answer) or _referent(previous, pronoun.group(0))
         if referent:
             return PRONOUN_RE.sub(referent, body, count=1)
     pf = analyze_focus(previous)

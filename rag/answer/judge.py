@@ -145,7 +145,7 @@ def judge(question: str, qtype: QuestionType, focus: QuestionFocus, sentence: st
         elif kind == "person":
             values = person_values(sentence)
         else:
-            values = place_values(sentence)
+            values = place_values(sentence, address="地址" in question)
         value, focus_ok = _pick(values, sentence, focus, question)
         if kind == "person" and value is not None:
             # a name answers only in a sentence about the question: 副主任张建刚出席 does not name a 年度人物;

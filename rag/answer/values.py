@@ -23,6 +23,10 @@ FRACTION_RE = re.compile(r"[一二三四五六七八九十百\d]{1,3}分之[一�
 FOREIGN_NAME = r"[\u4e00-\u9fff]{1,5}[·•・][\u4e00-\u9fff]{1,6}"
 PLACE_RE = re.compile(r"(?:在|于|落户|位于)((?:位于)?[^，,。；;、：:“”\s]{2,24}?)(?=召开|举行|举办|会见|开幕|开展|启动|落户|成立|"
                       r"签约|揭牌|挂牌|签署|开机|拍摄|亮相|启幕|进行)")
+# 徐汇区天钥桥路855号, 香港路18号: a street and its number
+_NAME_CHAR = r"(?:(?![在于位的是和与及向从到])[\u4e00-\u9fff])"
+ADDRESS_RE = re.compile(rf"(?:{_NAME_CHAR}{{1,6}}?(?:省|市|区|县))*{_NAME_CHAR}{{1,10}}?(?:大道|路|街|道|巷|弄)"
+                        r"\d{1,5}(?:-\d{1,5})?号")
 # a dateline's agency (中新社北京7月21日电) says who reported, never where something happened
 NEWS_AGENCIES = frozenset("新华社 中新社 中新网 央视 央视网 人民网 新华网 中央社 路透社 美联社 法新社 共同社 塔斯社 环球网 澎湃新闻 "
                           "新京报 北京青年报 北青报".split())
@@ -173,8 +177,13 @@ def titled_people(sentence: str) -> list[tuple[str, Value, str, bool]]:
     return out
 
 
-def place_values(sentence: str) -> list[Value]:
-    """Where something happened (在府新大厦会见), then places and organisations (jieba ns / nt)."""
+def place_values(sentence: str, address: bool = False) -> list[Value]:
+    """Where something happened (在府新大厦会见), then places and organisations (jieba ns / nt); street
+    addresses (徐汇区天钥桥路855号) first when the question asks for an address."""
+    if address:
+        found = [Value(m.group(0), m.start(), m.end()) for m in ADDRESS_RE.finditer(sentence)]
+        if found:
+            return found
     venues = [Value(m.group(1).removeprefix("位于"), m.start(1), m.end(1)) for m in PLACE_RE.finditer(sentence)]
     named = [Value(w, p, p + len(w)) for w, f, p in _tokens(sentence)
              if f in ("ns", "nt") and len(w) >= 2 and w not in NEWS_AGENCIES]
