@@ -112,3 +112,15 @@ def test_it_stands_for_the_quoted_name_of_the_last_question():
     history = turns_from([{"question": "上海邮政与申花足球俱乐部打造的“上海申花球迷邮局”快闪邮局设在哪个邮政支局？",
                            "answer": ""}])
     assert standalone_question("它的具体地址在哪里？", history) == "上海申花球迷邮局的具体地址在哪里？"
+
+
+@pytest.mark.parametrize(("previous", "follow_up", "expected"), [
+    ("2023年上半年全国各电力交易中心累计组织完成的市场化交易电量是多少？", "其中国家电网经营区域完成了多少？",
+     "2023年上半年全国各电力交易中心累计组织完成的市场化交易电量，其中国家电网经营区域完成了多少？"),
+    ("骗子一开始向家属索要多少赎金？", "经过谈判后降到了多少？", "骗子一开始向家属索要，经过谈判后降到了多少？"),
+])
+def test_a_follow_up_with_its_own_question_word_keeps_the_earlier_context_not_its_question(previous, follow_up,
+                                                                                            expected):
+    from rag.answer.condense import standalone_question, turns_from
+
+    assert standalone_question(follow_up, turns_from([{"question": previous, "answer": ""}])) == expected

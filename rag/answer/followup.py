@@ -102,5 +102,9 @@ def rewrite_follow_up(question: str, history: list[Turn]) -> str:
         context = previous[: previous.rfind(focus_word)]
         return context + body if body.endswith(("？", "?")) else context + body + "？"
     if cue:
-        return previous[: cue.start()] + body
+        # 其中国家电网经营区域完成了多少？ -> …市场化交易电量，其中国家电网经营区域完成了多少？ (the earlier question
+        # word is left out: the new one is asked)
+        context = re.sub(r"(?:出现在|是|为|有|在|达|约|共)+$", "", previous[: cue.start()]).rstrip("，, ")
+        lead = "其中" if q.startswith("其中") else ""
+        return f"{context}，{lead}{body}" if context else question
     return question
