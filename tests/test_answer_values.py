@@ -7,7 +7,7 @@ from rag.answer.extractive import answer_extractively, short_answer
 from rag.answer.focus import analyze_focus, event_in
 from rag.answer.judge import judge
 from rag.answer.question_type import classify_question
-from rag.answer.values import place_values
+from rag.answer.values import person_values, place_values
 from rag.models import Hit
 
 CASES = [
@@ -150,3 +150,14 @@ def test_an_address_question_wants_a_street_and_number():
     assert short_answer(question, sentence) == "徐汇区天钥桥路855号"
     assert [v.text for v in place_values("地址：山东省青岛市市南区香港中路76号", address=True)] == \
         ["山东省青岛市市南区香港中路76号"]
+
+
+def test_a_list_of_people_names_every_person_once():
+    question = "李凯尔入籍前，中国男篮在欧洲拉练期间裁掉了哪两名球员？"
+    assert classify_question(question) == classify_question("裁掉了哪两名球员？")
+    assert classify_question(question).kind == "person" and classify_question(question).is_list
+    assert classify_question("审批端供哪些人员使用？").kind != "person"  # 人员 is a role, not people to name
+    text = "在欧洲拉练期间，中国男篮裁掉了杜润旺和浙江后卫程帅澎。杜润旺此前入选过国家队。"
+    answer = _ask_one_passage(question, "李凯尔获中国国籍", text)
+    assert answer.short_answer == "杜润旺、程帅澎"
+    assert [v.text for v in person_values("他的曾祖父给他起了中文名")] == []  # a relative is no name

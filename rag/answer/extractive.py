@@ -13,7 +13,7 @@ from .abstention import agreement, load_model
 from .facts import DATE_RE
 from .focus import analyze_focus, qualifier_conflict
 from .judge import Judgement, is_byline, judge
-from .lists import items_of, list_items
+from .lists import items_of, list_items, people_items
 from .models import NOT_FOUND, Answer, Citation
 from .question_type import QuestionType, classify_question
 from .script import normalize_question
@@ -249,11 +249,12 @@ def answer_extractively(question: str, hits: list[Hit], settings: ExtractiveSett
         if not qtype.is_list and (cand.hit_index == best.cand.hit_index or best.judgement.value):
             continue  # a second sentence should add another source, and a found value needs no second quote
         chosen.append(cand)
-    return cited_answer(asked, hits, chosen, best.judgement.value, answerer, probability, signals, qtype.is_list)
+    return cited_answer(asked, hits, chosen, best.judgement.value, answerer, probability, signals, qtype.is_list,
+                        people=qtype.kind == "person")
 
 
 def cited_answer(asked: str, hits: list[Hit], chosen: list[Candidate], short: str, answerer: str,
-                 confidence: float, signals: dict[str, float], is_list: bool = False) -> Answer:
+                 confidence: float, signals: dict[str, float], is_list: bool = False, people: bool = False) -> Answer:
     """The answer text: the short answer, then each chosen sentence quoted with its passage number."""
     numbers: dict[int, int] = {}
     for cand in chosen:
@@ -268,7 +269,10 @@ def cited_answer(asked: str, hits: list[Hit], chosen: list[Candidate], short: st
                                   dateline=hit.dateline, source=hit.source, passage=hit.text, sentence=cand.text,
                                   sentence_start=cand.start, sentence_end=cand.end, start=hit.start, end=hit.end))
     lines = []
-    items = list_items(chosen, numbers) if is_list and not short else []
+    if is_list and people:  # 哪两名球员: every person named, not the first
+        items = people_items(chosen, numbers, asked)
+    else:
+        items = list_items(chosen, numbers) if is_list and not short else []
     if items:
         lines.append("、".join(f"{item}[{n}]" for item, n in items) + "。")
     elif short:
@@ -279,7 +283,7 @@ def cited_answer(asked: str, hits: list[Hit], chosen: list[Candidate], short: st
     passages = {c.number: c.passage for c in citations}
     text, sentences, _ = check_answer(text, passages)
     return Answer(question=asked, text=text, citations=tuple(citations), sentences=tuple(sentences),
-                  abstained=False, short_answer=short or "、".join(i for i, _ in items), answerer=answerer,
+                  abstained=False, short_answer="、".join(i for i, _ in items) or short, answerer=answerer,
                   hits=tuple(hits), confidence=confidence, signals=signals)
 
 

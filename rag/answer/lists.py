@@ -1,4 +1,5 @@
-"""哪些 questions: the items of enumerations (A、B和C) gathered across the cited sentences, deduplicated."""
+"""哪些 questions: the items of enumerations (A、B和C), or the people named, gathered across the cited sentences,
+deduplicated."""
 
 from __future__ import annotations
 
@@ -42,4 +43,17 @@ def list_items(chosen, numbers: dict[int, int]) -> list[tuple[str, int]]:
     for cand in chosen:
         for item in items_of(cand.text):
             seen.setdefault(item, numbers[cand.hit_index])
+    return list(seen.items())
+
+
+def people_items(chosen, numbers: dict[int, int], question: str) -> list[tuple[str, int]]:
+    """(name, passage number) of every whole person name over the chosen sentences, each once, none the question
+    names: 哪两名球员 is answered by 杜润旺、程帅澎."""
+    from .values import person_values
+
+    seen: dict[str, int] = {}
+    for cand in chosen:
+        for value in person_values(cand.text):
+            if value.text not in question:
+                seen.setdefault(value.text, numbers[cand.hit_index])
     return list(seen.items())

@@ -10,7 +10,7 @@ REPORTER_CUES = ("记者", "作者", "撰写", "采写", "撰稿", "谁写", "�
 PERSON_CUES = ("谁", "哪位", "什么人", "哪个人", "记者是", "负责人是", "姓名")
 PLACE_CUES = ("哪里", "在哪", "何地", "什么地方", "地址", "哪个城市", "哪座城市", "哪个地方", "地点", "哪个区", "哪个市")
 DATE_CUES = ("何时", "什么时候", "哪年", "哪一年", "哪天", "哪一天", "哪几天", "哪两天", "几月", "几号", "什么时间", "日期", "哪个月")
-LIST_CUES = ("哪些", "哪几", "分别", "有哪", "包括什么", "包括哪", "列举", "各是", "和哪")
+LIST_CUES = ("哪些", "哪几", "哪两", "哪三", "哪四", "分别", "有哪", "包括什么", "包括哪", "列举", "各是", "和哪")
 UNIT_AFTER_CUE = re.compile(r"(?:多少|几)(?:万|亿|千)?(美元|标准箱|平方米|平方公里|公里|千瓦时|千瓦|毫米|枚|个基点|基点|例|股|环|起|艘|个百分点|个小时|个工作日|亿元|万元|元|万吨|吨|家|个省|个国家|个城市|个|人|项|条|座|套|次|倍|年|天|小时|分钟|名|"
                             r"所|批|场|台|亩|辆|户|度|周岁|岁|种|位|部|届|期)")
 # a question about money wants a number in 元 even when it does not say so
@@ -21,6 +21,9 @@ VAGUE_RE = re.compile(r"几(?=[十百千万亿])")
 # a person asked by name (那位女乘客叫什么名字); a ship or a material that 叫什么名字 is not a person
 PERSON_NAME_RE = re.compile(r"(?:人|者|员|师|生|手|兵|友|客|男子|女子|孩子|长|官|民|工|士|星|女|男)(?:的)?"
                             r"(?:叫什么名字|叫什么|名叫什么|姓什么|名字是什么|名字叫什么)")
+# a list of people: 哪两名球员, 哪些实干家, 哪几位嘉宾
+PEOPLE_LIST_RE = re.compile(r"哪(?:些|几|两|三|四)(?:名|位|个)?[\u4e00-\u9fff]{0,4}?(?:实干家|专家|企业家|科学家|作家|选手|球员|"
+                            r"运动员|嘉宾|代表|领导|教练|官员|学生|老师|演员|歌手|记者|人(?!员))")
 # a named place or body of one specific kind: 哪所大学, 哪趟车次, 健身房叫什么名字; the answer must name one
 NAMED_KINDS = ("幼儿园", "小学", "中学", "大学", "学院", "学校", "医院", "派出所", "公安局", "酒店", "宾馆", "银行",
                "健身房", "车次", "航班", "社区", "街道", "村", "镇", "基金会", "商会", "法院", "检察院", "公园", "机场",
@@ -68,7 +71,7 @@ def classify_question(question: str) -> QuestionType:
         kind = "date"
     elif any(c in q for c in PERSON_CUES) and any(c in q for c in REPORTER_CUES):
         kind = "reporter"
-    elif any(c in q for c in PERSON_CUES) or PERSON_NAME_RE.search(q):
+    elif any(c in q for c in PERSON_CUES) or PERSON_NAME_RE.search(q) or PEOPLE_LIST_RE.search(q):
         kind = "person"
     elif (named := NAMED_RE.search(q)) and not is_list and "多少" not in q:
         return QuestionType("named", is_list, named.group(1) or named.group(2))

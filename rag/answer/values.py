@@ -123,6 +123,7 @@ SURNAMES = set("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑�
                "迟邝官封谈匡鞠惠荆乐冀郁胥南班储原栗燕楚鄢劳谌奚皮粟冼蔺楼盘满闻位厉伊仝区郜海阚花权强帅屠豆朴盖练廉"
                "禹井祖漆巴丰支卿国狄平计索宣晋相初门云容敬来扈晁芮都普阙浦戈伏鹿薄邸雍辜羊阿乌母裘亓修邰赫杭况那宿鲜"
                "印逯隆茹诸战慕危玉银亢嵇公哈湛宾戎勾茅利於呼居揭干但尉冶斯元束檀衣信展阴昝智幸奉植衡富尧闭由")
+KIN = tuple("父母爷奶哥姐弟妹叔姨伯婶舅")
 COMPOUND_SURNAMES = ("欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "尉迟", "公孙", "慕容", "令狐", "夏侯", "长孙", "宇文")
 
 
@@ -130,8 +131,8 @@ def _looks_like_name(word: str) -> bool:
     """A Chinese name: a surname first, and not a common word the tagger mistook (荣获 is in the dictionary)."""
     jieba = jieba_module()
 
-    if not (word[0] in SURNAMES or word.startswith(COMPOUND_SURNAMES)):
-        return False
+    if not (word[0] in SURNAMES or word.startswith(COMPOUND_SURNAMES)) or word.endswith(KIN):
+        return False  # 曾祖父 starts like 曾 but names a relative
     return (jieba.dt.FREQ.get(word) or 0) <= 100
 
 
