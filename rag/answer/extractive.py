@@ -10,7 +10,7 @@ from ..chunking import split_sentences
 from ..models import Hit
 from ..tokenize import tokenize
 from .abstention import agreement, load_model
-from .facts import DATE_RE
+from .facts import CLOCK_RE, DATE_RE
 from .focus import analyze_focus, qualifier_conflict
 from .judge import Judgement, is_byline, judge
 from .lists import items_of, list_items, people_items
@@ -83,7 +83,7 @@ def _type_match(qtype: QuestionType, text: str) -> float:
             return 0.0
         return 1.0 if not qtype.unit or number_values(text, qtype.unit) else 0.6
     if qtype.kind == "date":
-        return 1.0 if DATE_RE.search(text) else 0.0
+        return 1.0 if (CLOCK_RE if qtype.unit == "clock" else DATE_RE).search(text) else 0.0
     if qtype.kind == "person":  # a cheap look only: judge() tags the few sentences that rank high
         return 1.0 if TITLED_RE.search(text) else 0.5
     if qtype.kind == "place":
