@@ -116,12 +116,13 @@ def judge(question: str, qtype: QuestionType, focus: QuestionFocus, sentence: st
         names = parse_reporters(sentence) if is_byline(sentence) else ()
         return Judgement("、".join(names), 1.0 if names else 0.0, 1.0 if names else 0.0, qual)
     if kind == "person" and focus.title:
-        for title, name, chain, deputy in titled_people(sentence):
+        titled = titled_people(sentence)
+        for title, name, chain, deputy in titled:
             fit = owner_fit(focus.owner, chain)
             if title == focus.title and deputy == focus.deputy and fit and name.text not in question \
                     and not _other_post(sentence, name.start - len(title), title, question):
                 return Judgement(name.text, 1.0, fit, qual)
-        people = person_values(sentence)
+        people = person_values(sentence, titled)  # the posts found above, not looked for twice
         # the name before its post: 雷诺·艾德出任名誉馆长 (a 副 post is not the post asked for)
         posts = [p for p in term_positions(focus.title, sentence, question)
                  if not _other_post(sentence, p, focus.title, question)]

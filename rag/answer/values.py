@@ -134,8 +134,9 @@ def _looks_like_name(word: str) -> bool:
     return (jieba.dt.FREQ.get(word) or 0) <= 100
 
 
-def person_values(sentence: str) -> list[Value]:
-    """Whole person names: nr words that end where the name ends, not cut out of a place (西有藏|马山)."""
+def person_values(sentence: str, titled: list[tuple[str, Value, str, bool]] | None = None) -> list[Value]:
+    """Whole person names: nr words that end where the name ends, not cut out of a place (西有藏|马山).
+    `titled`: the sentence's titled_people when the caller has them already."""
     tokens = _tokens(sentence)
     out = []
     for i, (word, flag, pos) in enumerate(tokens):
@@ -151,7 +152,7 @@ def person_values(sentence: str) -> list[Value]:
             continue  # 灵山|西有藏: inside a place name
         out.append(Value(word, pos, pos + len(word)))
     # a name right after a post is a name whatever jieba tags it: 主席雷诺·艾德, 首席财务官Kim Woohyun
-    titled = [name for _, name, _, _ in titled_people(sentence)]
+    titled = [name for _, name, _, _ in (titled_people(sentence) if titled is None else titled)]
     out = [v for v in out if not any(t.start <= v.start and v.end <= t.end and t != v for t in titled)]  # 雷诺|·艾德
     out += [t for t in titled if not any(v.start < t.end and t.start < v.end for v in out)]
     return sorted(out, key=lambda v: v.start)
