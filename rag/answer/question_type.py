@@ -58,6 +58,8 @@ def classify_question(question: str) -> QuestionType:
         unit = "%"
     if not unit and any(c in q for c in ("哪一年", "哪年", "何年")):
         unit = "year"
+    if not unit and any(c in q for c in ("哪天", "哪一天", "几号", "几日")):
+        unit = "day"  # 哪天恢复迎客 is answered by 30日, not by 7月
     money = any(c in q for c in MONEY_CUES) or re.search(r"[\u4e00-\u9fff](?<!份)额", q)  # 进口额, not 份额
     change = re.search(r"(?:增长|下降|提高|降低|优化|压低|减少|增加|提升|缩短|节约|节省)了?(?:多少|几)", q)
     if not unit and money and not change and ("多少" in q or "几" in q):
