@@ -95,16 +95,18 @@ def number_values(sentence: str, unit: str = "") -> list[Value]:
 
 
 def date_values(sentence: str, unit: str = "") -> list[Value]:
-    """Dates; only those naming a year when the question asks 哪一年, times of day for 几点."""
-    found = [Value(m.group(0), m.start(), m.end()) for m in (CLOCK_RE if unit == "clock" else DATE_RE).finditer(sentence)]
-    if unit == "day":
-        found = [v for v in found if re.search(r"\d(?:日|号)", v.text)]
+    """Dates; only those naming a year when the question asks 哪一年, a day for 哪天, times of day for 几点."""
+    rx = CLOCK_RE if unit == "clock" else DATE_RE
+    found = [Value(m.group(0), m.start(), m.end()) for m in rx.finditer(sentence)]
     if unit == "year":
         return [v for v in found if re.search(r"\d{4}年", v.text)]
     # 7月28日至7月29日 is one answer to 哪几天, 11:30—13:00 to 几点到几点: a span, not its first or last end
     spans = [Value(sentence[a.start:b.end], a.start, b.end) for a, b in zip(found, found[1:])
              if sentence[a.end:b.start] in ("至", "到", "-", "—", "～", "~", "至次年")]
-    return spans + [v for v in found if not any(s.start <= v.start < s.end for s in spans)]
+    found = spans + [v for v in found if not any(s.start <= v.start < s.end for s in spans)]
+    if unit == "day":
+        return [v for v in found if re.search(r"\d(?:日|号)", v.text)]
+    return found
 
 
 def _tokens(sentence: str) -> list[tuple[str, str, int]]:
