@@ -70,21 +70,19 @@ def copy_local_index(local, location: IndexLocation, rebuild: bool = False,
         if location.is_lite and present and (added or changed or removed):
             target.flush()
             target.rewrite_chunks()  # one BM25 segment again (Milvus Lite scores BM25 per segment)
-        if files is not None:  # the collection holds more than the staging folder: count what it holds
-            target.flush()
-            held = target.files()
-            manifest = replace(manifest, files=len(held), articles=sum(f.articles for f in held),
-                               chunks=sum(f.chunks for f in held))
         target.write_manifest(manifest)
         target.commit()  # durable, and the manifest's counts those of the files the collection holds
+        # a whole copy must hold what the local index holds; a partial one (`files`) holds more than the staging
+        # folder, so it is checked against the counts commit() took from the files it holds
+        expected = target.manifest.chunks if files is not None else manifest.chunks
         count = target.count_chunks()
-        if count != manifest.chunks:
-            raise RagError(f"copy to {location} ended with {count} chunks, the local index has {manifest.chunks}; "
+        if count != expected:
+            raise RagError(f"copy to {location} ended with {count} chunks, the local index has {expected}; "
                            f"run the copy again with --rebuild")
     finally:
         target.close()
     return CopyReport(str(location), tuple(added), tuple(changed), tuple(removed), tuple(sorted(unchanged)),
-                      manifest.chunks, copied, round(time.perf_counter() - started, 3))
+                      expected, copied, round(time.perf_counter() - started, 3))
 
 
 def _open_target(location: IndexLocation, source: Manifest, rebuild: bool) -> MilvusIndex:
