@@ -13,7 +13,7 @@ from ..embedders import Embedder
 from ..embedders.registry import shared_embedder
 from ..errors import EmptyIndexError, IndexDamagedError
 from ..models import Chunk, Hit
-from . import store
+from . import published, store
 from .builder import recover_interrupted_swap
 from .files import damaged, open_parts, read_manifest
 from .manifest import Manifest
@@ -27,7 +27,7 @@ class Index:
         self.manifest = manifest
         # each part is checked against the manifest: a damaged file is named with the rebuild command
         self.conn, self.dense, self.bm25, self.vectors, self.published_days = open_parts(folder, manifest)
-        self.has_dates = bool(len(self.published_days)) and bool((self.published_days >= 0).any())
+        self.has_dates = published.any_dated(self.published_days)
         self._embedder = embedder
         self._lock = threading.Lock()
         self._writing: tuple | None = None  # (LocalFolderWriter, ExitStack holding the build lock) while staging
@@ -167,7 +167,7 @@ class Index:
             self.conn.close()
             self.manifest = manifest
             self.conn, self.dense, self.bm25, self.vectors, self.published_days = parts
-            self.has_dates = bool(len(self.published_days)) and bool((self.published_days >= 0).any())
+            self.has_dates = published.any_dated(self.published_days)
 
     def close(self) -> None:
         """Close the store; writes staged and not committed are dropped (the folder stays as it was)."""

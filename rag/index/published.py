@@ -9,7 +9,7 @@ import numpy as np
 # the day numbers are shared with the search path, which must not import the index package
 from ..dates.days import UNKNOWN, from_days, to_days
 
-__all__ = ["FILE", "UNKNOWN", "from_days", "load", "save", "to_days", "within"]
+__all__ = ["FILE", "UNKNOWN", "any_dated", "from_days", "load", "save", "to_days", "within"]
 
 FILE = "published.npy"
 
@@ -34,3 +34,8 @@ def within(days: np.ndarray, since: str | None, until: str | None) -> np.ndarray
     if until:
         mask &= days <= to_days(until)
     return mask
+
+
+def any_dated(days: np.ndarray) -> bool:
+    """Whether any row has a publication date (date filters and the period boost have something to act on)."""
+    return bool(len(days)) and bool((days >= 0).any())
