@@ -10,6 +10,7 @@ from ..segment.fields import parse_reporters
 from .facts import _posseg
 from .focus import CUE_RE, TITLES
 from .judge import is_byline
+from .question_type import ROLE_ENDINGS
 from .values import titled_people
 
 BRIDGE_RE = re.compile(r"^(?P<clause>.{4,}?)的(?:那|这)?(?:个|家|位|部|座|项|篇|名|条|款|场)?"
@@ -17,7 +18,7 @@ BRIDGE_RE = re.compile(r"^(?P<clause>.{4,}?)的(?:那|这)?(?:个|家|位|部|�
 THAT_RE = re.compile(r"^(?P<clause>.{4,}?)的那(?:个|家|位|部|座|项|篇|名|条|款|场|只|支|艘)(?P<after>.+)$")
 NAME_ONLY_RE = re.compile(r"(?:叫什么(?:名字)?|名叫什么|姓什么|是谁|是哪位)[？?]?")
 LOCATIVES = ("中", "里", "上", "下", "内", "外", "后", "前", "时", "间")
-PERSON_NOUNS = ("记者", "人", "作者", "者", "员", "手", "民", "兵", "生", "师", "友", "客") + TITLES
+PERSON_NOUNS = ROLE_ENDINGS + TITLES  # 记者 and 作者 end in 者
 PLACE_NOUNS = ("城市", "地方", "省份", "国家", "地区", "省", "市", "县", "区", "镇", "村")
 NAMEISH = ("nr", "ns", "nt", "nz", "j")
 PERSON_FLAGS = ("nr", "nrfg", "nrt")
