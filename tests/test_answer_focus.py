@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from rag.answer.focus import analyze_focus, qualifier_conflict
+from rag.answer.focus import analyze_focus, other_kind, qualifier_conflict
+from rag.answer.judge import judge
+from rag.answer.question_type import classify_question
 from rag.answer.models import NOT_FOUND
 from rag.answer.pipeline import ask
 from rag.answer.script import normalize_question
@@ -124,3 +126,48 @@ def test_question_without_the_asked_unit_in_any_passage_abstains(seed_index):
     # 标准箱 (container throughput) is never reported in the seed pages
     answer = ask(seed_index, "前两个月青岛港集装箱吞吐量是多少万标准箱？")
     assert answer.abstained
+
+
+def test_a_change_question_focuses_on_the_quantity_before_the_change_word():
+    focus = analyze_focus("2023年上半年吉林省基础设施投资同比增长多少")
+    assert focus.change and "投资" in focus.terms and focus.kind == ("基础设施", "投资")
+    follow = analyze_focus("截至2023年6月末，吉林全省交通建设完成投资比上年同期增加了多少")
+    assert follow.change and "同期" not in follow.terms  # the baseline is not the asked quantity
+
+
+def test_another_kind_of_the_asked_quantity_is_no_answer():
+    focus = analyze_focus("2023年上半年吉林省基础设施投资同比增长多少")
+    assert other_kind(focus, "上半年，吉林省固定资产投资同比增长0.9％，增速比1至5月提高11.4个百分点。") == "固定资产"
+    assert other_kind(focus, "分重点领域看，基础设施投资增长30.9%。") == ""
+    assert other_kind(focus, "上半年，投资同比增长0.9％。") == ""  # the bare noun may be the asked one
+    part = analyze_focus("今年前三季度青岛船舶海工装备利润总额增长多少")
+    assert other_kind(part, "规上工业利润总额增长12%，其中船舶海工装备增长169.8%。") == ""  # the part is given
+
+
+def test_a_change_question_takes_the_value_after_the_change_word():
+    focus = analyze_focus("前2个月青岛外贸进出口同比增长了多少")
+    sentence = "今年前2个月，青岛市外贸进出口1258亿元，同比增长5.4%，占同期山东省进出口总值的27.3%。"
+    assert judge("前2个月青岛外贸进出口同比增长了多少", classify_question("前2个月青岛外贸进出口同比增长了多少"),
+                 focus, sentence).value == "5.4%"
+
+
+def test_the_respective_value_of_the_one_item_asked():
+    question = "前2个月青岛对欧盟进出口增长了多少"
+    sentence = ("前2个月，对东盟、欧盟、美国、日本分别进出口179.7亿元、162.4亿元、146.4亿元、90.7亿元，"
+                "分别增长1.4%、25.2%、6.9%、0.6%。")
+    assert judge(question, classify_question(question), analyze_focus(question), sentence).value == "25.2%"
+    size = "前2个月青岛对美国进出口多少"
+    assert judge(size, classify_question(size), analyze_focus(size), sentence).value == "146.4亿元"
+
+
+def test_a_near_miss_kind_abstains_and_says_which_kind_it_found():
+    from rag.answer.extractive import answer_extractively
+    from rag.models import Hit
+
+    text = "上半年，吉林省固定资产投资同比增长0.9％，增速比1至5月提高11.4个百分点。"
+    hit = Hit(rank=1, chunk_id="c1", article_id="a1", title="吉林经济", dateline="", source="s", text=text,
+              score=1.0, start=0, end=len(text))
+    answer = answer_extractively("2023年上半年吉林省基础设施投资同比增长多少？", [hit])
+    assert answer.abstained and "固定资产投资" in " ".join(answer.notes)
+    asked = answer_extractively("2023年上半年吉林省固定资产投资同比增长多少？", [hit])
+    assert not asked.abstained and asked.short_answer == "0.9％"

@@ -11,7 +11,7 @@ from ..models import Hit
 from ..tokenize import tokenize
 from .abstention import agreement, load_model
 from .facts import CLOCK_RE, DATE_RE
-from .focus import analyze_focus, qualifier_conflict
+from .focus import analyze_focus, other_kind, qualifier_conflict
 from .judge import Judgement, is_byline, judge
 from .lists import items_of, list_items, people_items
 from .models import NOT_FOUND, Answer, Citation
@@ -212,6 +212,10 @@ def _must_abstain(question: str, best: Judged) -> str:
     money = [t for t in focus.terms if MONEY_ATTRIBUTE.search(t)]
     if qtype.kind == "number" and qtype.unit in MONEY_ASKED and money and not best.judgement.focus_ok:
         return f"问的是{money[0]}，资料中的金额说的是别的"
+    other = (other_kind(focus, best.cand.text, question, best.cand.text.find(best.judgement.value))
+             if qtype.kind == "number" and best.judgement.value else "")
+    if other:
+        return f"问的是{''.join(focus.kind)}，资料中的数字说的是{other}{focus.kind[1]}"
     event = focus.event
     if qtype.kind == "number" and event and not best.judgement.focus_ok:
         return f"问的是{event}的数量，资料中的数字说的是别的"

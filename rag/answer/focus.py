@@ -25,6 +25,13 @@ GENERIC = frozenset("总额 总量 总值 比例 比重 占比 数量 规模 金
 # money words jieba tags as verbs (营业|收入/v): here they name the asked sum
 MONEY_NOUNS = frozenset("收入 支出 营收 盈利 亏损 净利 投资 融资".split())
 NAMED = ("nr", "ns", "nt", "nz", "nrt", "nrfg", "j")
+# 投资同比增长多少: the asked quantity is the noun before the change, not the change itself
+CHANGE_WORDS = frozenset("增长 下降 增加 减少 上涨 下跌 提高 提升 上升 降低 回落 增长率 增速 增幅 降幅 涨幅 跌幅 同比 环比 比上年 比去年".split())
+BASELINES = frozenset("同期 上年同期 去年同期 上年 去年 前年 上月 上季度 此前 以前 之前".split())
+SCOPES = frozenset("全市 全省 全国 全区 全县 全镇 本市 我市 我省 全球 全网 全社会 全行业 同期".split())
+BARE_MARKS = "，,；;。！？!?：:（）()“”、 \n"
+# nouns that can narrow a quantity (基础设施|投资, 交易|电量); a place or name before it is its owner, not a kind
+MODIFIER_FLAGS = ("n", "vn", "l", "b", "nz", "an")
 # a stem the archive writes without the suffix: 出口额 -> 出口, 产量 stays
 SUFFIXES = ("总额", "总量", "金额", "规模", "额", "数量", "数", "量")
 # 前2个月 vs 前3个月, 今年 vs 去年, 第一部 vs 第二部, 2023年 vs 2024年: same class, different value
@@ -47,6 +54,8 @@ class QuestionFocus:
     owner: str  # whose title: 青岛 in 青岛的市长
     qualifiers: tuple[tuple[str, str], ...]  # (class, text)
     event: str = ""  # what the counted did, when the question says so: 受伤 in 多少人受伤
+    kind: tuple[str, str] = ("", "")  # (modifier, noun) when the focus is narrowed by a noun: (基础设施, 投资)
+    change: bool = False  # the question asks how much the quantity changed (同比增长多少), not its size
 
     @property
     def words(self) -> tuple[str, ...]:
@@ -108,6 +117,8 @@ def analyze_focus(question: str) -> QuestionFocus:
     cue_at = cue.start() if cue else len(q)
     terms: list[str] = []
     generic = ""
+    kind = ("", "")
+    change = False
     bracket = False
     for i in range(len(tokens) - 1, -1, -1):
         word, flag = tokens[i]
@@ -128,10 +139,16 @@ def analyze_focus(question: str) -> QuestionFocus:
         if word in GENERIC and not generic:
             generic = word  # 进出口总额: the quantity is the word before 总额
             continue
+        if word in CHANGE_WORDS and not terms and not generic:
+            change = True
+            continue
+        if change and not terms and (word in BASELINES or flag == "p"):
+            continue  # 比上年同期增加: the baseline of the change is not the quantity
         if flag.startswith("v") and flag != "vn" and word not in MONEY_NOUNS or flag in NAMED:
             break  # verbs (拿到, 增加) and names (李建民) are not the asked quantity
         if len(word) >= 2 or flag.startswith("n"):
             terms.extend(_stems(word))
+            kind = _kind(tokens, i)
         break
     head = event = ""
     if cue and cue.group(0) in ("多少", "几"):  # 哪个场馆 / 什么文件 name a category, not a word of the answer
@@ -155,7 +172,7 @@ def analyze_focus(question: str) -> QuestionFocus:
     deputy = bool(title) and q[max(0, tpos - 1):tpos] == "副"
     owner = _owner(q, title, tpos) if title else ""
     return QuestionFocus(tuple(dict.fromkeys(t for t in terms if t != title)), head, title, deputy, owner,
-                         tuple(qualifiers_of(q)), event)
+                         tuple(qualifiers_of(q)), event, kind, change)
 
 
 def _conflicting(word: str, sentence: str, at: int, question: str) -> bool:
@@ -173,6 +190,58 @@ def term_positions(word: str, sentence: str, question: str) -> list[int]:
             out.append(at)
         at = sentence.find(word, at + 1)
     return out
+
+
+CHANGE_RE = re.compile(r"(?:增长|增加|上涨|提高|提升|上升|下降|减少|下跌|降低|回落|增|降|涨|跌)(?:了|为|达|至)?$")
+
+
+def after_change(sentence: str, start: int) -> bool:
+    """The value at `start` follows a change word (同比增长5.4%, 下降了3成)."""
+    return bool(CHANGE_RE.search(sentence[max(0, start - 4):start]))
+
+
+def _kind(tokens: list[tuple[str, str]], i: int) -> tuple[str, str]:
+    """(modifier, noun) of the focus word tokens[i]: (劳动密集型产品, 进出口), (外贸, 出口) from one word, or ("", "")."""
+    word = tokens[i][0]
+    mods: list[str] = []
+    for w, f in reversed(tokens[max(0, i - 2):i]):
+        if len(w) < 2 or f not in MODIFIER_FLAGS or w in GENERIC or w in SKIP or w in SCOPES:
+            break
+        mods.insert(0, w)
+    if mods and len(word) >= 2:
+        return "".join(mods), word
+    stem = next((p for p in _stems(word)[1:] if word.endswith(p) and len(word) - len(p) >= 2), "")
+    return (word[: -len(stem)], stem) if stem and word[: -len(stem)] not in SCOPES else ("", "")
+
+
+def _modifier_at(sentence: str, at: int, spans: list[tuple[int, int, str]], question: str) -> str:
+    """The noun narrowing the word at `at` (外贸 in 外贸进出口, 固定资产 before 投资), "" when it stands bare."""
+    if at == 0 or sentence[at - 1] in BARE_MARKS:
+        return ""
+    start, _, flag = next(t for t in spans if t[0] <= at - 1 < t[1])
+    word = sentence[start:at]
+    if len(word) < 2 or word in GENERIC or word in SCOPES or word in question:
+        return ""
+    inside = any(t[0] < at < t[1] for t in spans)  # 外贸进出口 is one word: its head is the modified noun
+    return word if inside or flag in MODIFIER_FLAGS + ("nt",) else ""
+
+
+def other_kind(focus: QuestionFocus, sentence: str, question: str = "", value_at: int = -1) -> str:
+    """The other modifier the sentence puts on the asked noun (固定资产 for 基础设施投资), "" when none does.
+
+    Only when the sentence never writes the asked modifier, and the noun the value belongs to (the last one before
+    it, else the first) is narrowed by a noun of its own: 投资增长 alone, or after a comma, may be the asked one.
+    """
+    modifier, noun = focus.kind
+    if not noun or modifier in sentence or noun not in sentence:  # 其中船舶海工装备增长…: the asked part is given
+        return ""
+    spans, pos = [], 0
+    for w in _posseg().cut(sentence):
+        spans.append((pos, pos + len(w.word), w.flag))
+        pos += len(w.word)
+    places = [m.start() for m in re.finditer(re.escape(noun), sentence)]
+    at = max((p for p in places if p < value_at), default=places[0])
+    return _modifier_at(sentence, at, spans, question)
 
 
 def qualifier_conflict(focus: QuestionFocus, text: str) -> bool:

@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from ..segment.fields import parse_reporters
 from ..segment.lines import BYLINE_RE
 from ..tokenize import tokenize
-from .focus import QuestionFocus, event_in, qualifier_conflict, term_positions
+from .focus import QuestionFocus, after_change, event_in, other_kind, qualifier_conflict, term_positions
 from .question_type import PERSON_NAME_RE, QuestionType
+from .respective import respective_value
 from .values import (
     CLAUSE_MARKS,
     VAGUE,
@@ -82,6 +83,9 @@ def _pick(values: list[Value], sentence: str, focus: QuestionFocus, question: st
     values = [v for v in values if v.text not in question]
     if not values:
         return None, 0.0
+    respective = respective_value(sentence, question, values, focus.change)
+    if respective is not None:
+        return respective, 1.0
     positions = _focus_positions(focus, sentence, question)
     if not focus.words:
         anchors = [m.start() for t in tokenize(question) if len(t) > 1 for m in re.finditer(re.escape(t), sentence)]
@@ -94,11 +98,15 @@ def _pick(values: list[Value], sentence: str, focus: QuestionFocus, question: st
         lo, hi = clause_bounds(sentence, v.start)
         if v.start and sentence[v.start - 1] in "（(":
             lo = clause_bounds(sentence, max(0, lo - 2))[0]  # 7.31万亿韩元（约57亿美元）: the bracket restates a value
-        near = [p for p in positions if lo <= p < hi or 0 <= v.start - p <= 12]
+        # 进出口1258亿元，同比增长5.4%: the change of a quantity follows it in the next clause
+        reach = 24 if focus.change and after_change(sentence, v.start) else 12
+        near = [p for p in positions if lo <= p < hi or 0 <= v.start - p <= reach]
         if not near:
             continue
         # 67个赛项: the asked noun right after the value is the strongest sign
         head_next = 0 if focus.head and focus.head in sentence[v.end:v.end + len(focus.head) + 2] else 1
+        if focus.change:  # 增长了多少 wants the value after 增长, not the amount before it
+            head_next = 0 if after_change(sentence, v.start) else 1
         key = min((head_next, 0 if _exact(sentence, p, question) else 1,
                    0 if (p < v.start or not numeric) else 1, abs(v.start - p)) for p in near)
         if best_key is None or key < best_key:
@@ -161,6 +169,8 @@ def judge(question: str, qtype: QuestionType, focus: QuestionFocus, sentence: st
         lo, hi = clause_bounds(sentence, value.start)
         if qualifier_conflict(focus, sentence[lo:hi]):
             qual = 0.0
+        if kind == "number" and other_kind(focus, sentence, question, value.start):  # 固定资产投资 does not answer 基础设施投资
+            focus_ok = 0.0
         if kind == "number" and focus.event:  # 1人遇难 counts 多少人死亡; 造成2人死亡 does not count 多少人受伤
             focus_ok = 1.0 if event_in(focus.event, sentence[lo:hi]) else 0.0
         return Judgement(value.text, 1.0, focus_ok, qual)
