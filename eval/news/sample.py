@@ -21,11 +21,11 @@ def split_of(article_id: str) -> str:
     return "dev" if int(hashlib.sha1(article_id.encode()).hexdigest()[:8], 16) % 2 == 0 else "test"
 
 
-def sample(corpus: Path = CORPUS, n: int = N, seed: int = SEED) -> list[dict]:
-    """n records of moderate length, drawn with a fixed seed, in corpus order."""
+def sample(corpus: Path = CORPUS, n: int = N, seed: int = SEED, exclude: frozenset[str] = frozenset()) -> list[dict]:
+    """n records of moderate length, drawn with a fixed seed, in corpus order (ids in `exclude` left out)."""
     with lzma.open(corpus, "rt", encoding="utf-8") as fh:
         records = [json.loads(line) for line in fh if line.strip()]
-    usable = [i for i, r in enumerate(records) if MIN_CHARS <= len(r["text"]) <= MAX_CHARS]
+    usable = [i for i, r in enumerate(records) if MIN_CHARS <= len(r["text"]) <= MAX_CHARS and r["id"] not in exclude]
     chosen = sorted(random.Random(seed).sample(usable, n))
     return [records[i] for i in chosen]
 
@@ -34,9 +34,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--corpus", type=Path, default=CORPUS)
     parser.add_argument("--out", type=Path, default=OUT)
+    parser.add_argument("--n", type=int, default=N)
+    parser.add_argument("--seed", type=int, default=SEED)
+    parser.add_argument("--exclude", type=Path, action="append", default=[],
+                        help="a folder of articles drawn before: their ids are not drawn again")
     args = parser.parse_args()
+    exclude = frozenset(p.stem for folder in args.exclude for p in folder.glob("*.txt"))
     args.out.mkdir(parents=True, exist_ok=True)
-    for record in sample(args.corpus):
+    for record in sample(args.corpus, args.n, args.seed, exclude):
         (args.out / f"{record['id']}.txt").write_text(record["text"].strip() + "\n", encoding="utf-8")
         print(record["id"], split_of(record["id"]), record["published"] or "-", len(record["text"]))
 
