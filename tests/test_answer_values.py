@@ -30,6 +30,12 @@ CASES = [
     ("被偷的金弹子树在国家古树保护中算第几级？", "该金弹子树树龄超过百年，属于国家三级保护古树，价值5.4万元。", "三级"),
     # an order of magnitude is the answer when the article gives no more, kept whole (近万台, not 万台)
     ("工厂一天能生产出多少台洗衣机？", "这座工厂一天能生产近万台洗衣机。", "近万台"),
+    # a post asked (担任什么职务) is answered by the post with its 副, not by the person
+    ("Jeffrey Sherman在DoubleLine担任什么职务？", "在资产管理公司DoubleLine担任副首席投资官的Sherman说，美联储将降息。", "副首席投资官"),
+    # 以什么为主题: the slogan between 以 and 为主题, without its quotes
+    ("“第九届穗台青年论坛”以什么为主题？", "本届论坛以“食在广州·情动两岸”为主题，邀请两岸青年交流。", "食在广州·情动两岸"),
+    # a place written as two names (district and spot) is one answer; the one after the 最 phrase answers 最
+    ("北京那场雷阵雨里，哪个地方一小时降水强度最大？", "北京市平均降水量31.2毫米，最大小时降水强度出现在房山区南河，为62.6毫米/小时。", "房山区南河"),
 ]
 
 
@@ -163,3 +169,25 @@ def test_a_list_of_people_names_every_person_once():
     answer = _ask_one_passage(question, "李凯尔获中国国籍", text)
     assert answer.short_answer == "杜润旺、程帅澎"
     assert [v.text for v in person_values("他的曾祖父给他起了中文名")] == []  # a relative is no name
+
+
+def test_a_superlative_question_prefers_the_sentence_that_says_which_was_most():
+    def hit(n, text):
+        return Hit(rank=n, chunk_id=f"c{n}", article_id="a", title="北京雷阵雨", dateline="", source="s", text=text,
+                   score=1.0, start=0, end=len(text))
+
+    plain = hit(1, "20日傍晚至21日白天，北京迎来久违的雷阵雨天气，房山区降水明显。")
+    most = hit(2, "最大小时降水强度出现在房山区南河，为62.6毫米/小时。")
+    answer = answer_extractively("20日至21日北京那场雷阵雨里，哪个地方小时降水强度最大？", [plain, most])
+    assert answer.short_answer == "房山区南河"
+    assert classify_question("最高检通报的案件有多少件？").kind == "number"
+    from rag.answer.focus import SUPERLATIVE_RE
+    assert not SUPERLATIVE_RE.search("最高检通报的案件有多少件？")  # the court's name is no superlative
+
+
+def test_a_post_question_without_a_post_abstains():
+    text = "Sherman认为决策层行动迟缓，最终将不得不大幅降息。"
+    hit = Hit(rank=1, chunk_id="c1", article_id="a", title="DoubleLine", dateline="", source="s", text=text,
+              score=1.0, start=0, end=len(text))
+    answer = answer_extractively("Sherman在DoubleLine担任什么职务？", [hit])
+    assert answer.abstained and any("职务" in n for n in answer.notes)

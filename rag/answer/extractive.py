@@ -11,13 +11,13 @@ from ..models import Hit
 from ..tokenize import tokenize
 from .abstention import agreement, load_model
 from .facts import CLOCK_RE, DATE_RE
-from .focus import analyze_focus, other_kind, qualifier_conflict
+from .focus import SUPERLATIVE_RE, analyze_focus, other_kind, qualifier_conflict
 from .judge import Judgement, is_byline, judge
 from .lists import items_of, list_items, people_items
 from .models import NOT_FOUND, Answer, Citation
 from .question_type import QuestionType, classify_question
 from .script import normalize_question
-from .values import PLACE_RE, TITLED_RE, clause_bounds, number_values
+from .values import PLACE_RE, POST_RE, TITLED_RE, clause_bounds, number_values
 from .verify import check_answer
 
 # what a sum of money is (估值, 成本, 营业收入): a sum beside another (产值, 票房) does not answer
@@ -90,6 +90,10 @@ def _type_match(qtype: QuestionType, text: str) -> float:
         return 1.0 if PLACE_RE.search(text) else 0.5
     if qtype.kind == "named":
         return 1.0 if qtype.unit in text else 0.0
+    if qtype.kind == "post":
+        return 1.0 if POST_RE.search(text) else 0.0
+    if qtype.kind == "frame":
+        return 1.0 if "为" + qtype.unit in text else 0.0
     return 0.5
 
 
@@ -147,9 +151,10 @@ def judged_candidates(question: str, hits: list[Hit], settings: ExtractiveSettin
     out = []
     # a passage that states another year or batch and never the asked one (第二批 for 第三批) is another story
     elsewhere = {i for i, h in enumerate(hits) if focus.qualifiers and qualifier_conflict(focus, h.title + h.text)}
+    superlative = bool(SUPERLATIVE_RE.search(question))
     for cand in score_sentences(question, hits, settings)[: settings.judged]:
         j = judge(question, qtype, focus, cand.text)
-        if cand.hit_index in elsewhere:
+        if cand.hit_index in elsewhere or (superlative and not SUPERLATIVE_ANSWER_RE.search(cand.text)):
             j = replace(j, qualifier_ok=0.0)
         if qtype.is_list and qtype.kind == "other":  # a list wants an enumeration (A、B和C)
             j = replace(j, type_ok=1.0 if "、" in cand.text and items_of(cand.text) else 0.0)
@@ -219,9 +224,27 @@ def _must_abstain(question: str, best: Judged) -> str:
     event = focus.event
     if qtype.kind == "number" and event and not best.judgement.focus_ok:
         return f"问的是{event}的数量，资料中的数字说的是别的"
+    if qtype.kind == "post" and not best.judgement.value:
+        return "问的是职务，资料中没有对应的职务"
+    if qtype.kind == "frame" and not best.judgement.value:
+        return f"问的是以什么为{qtype.unit}，资料中没有说"
     if qtype.kind == "named" and not best.judgement.value:
         return f"问的是哪一个{qtype.unit}，资料中没有它的名称"
     return ""
+
+
+# 雨量最大的站点 is answered where the article says which was the most, not by any station
+SUPERLATIVE_ANSWER_RE = re.compile(r"最|第一|首位|居首|之最|峰值|冠军|榜首|头名|创纪录|历史新高|新高|新低")
+# kinds answered only by a value of their own: a sentence without a post cannot say which post
+VALUE_KINDS = ("post", "named", "frame")
+
+
+def _valued(judged: list[Judged], kind: str, within: float = 0.75) -> Judged:
+    """The best sentence, or for a kind that needs a value the best one holding a value, when it scores close."""
+    best = judged[0]
+    if kind not in VALUE_KINDS or best.judgement.value:
+        return best
+    return next((j for j in judged[1:] if j.judgement.value and j.score >= within * best.score), best)
 
 
 def answer_extractively(question: str, hits: list[Hit], settings: ExtractiveSettings = ExtractiveSettings(),
@@ -233,7 +256,7 @@ def answer_extractively(question: str, hits: list[Hit], settings: ExtractiveSett
     judged = judged_candidates(question, hits, settings)
     if not judged:
         return not_found(asked, hits, answerer, 0.0)
-    best = judged[0]
+    best = _valued(judged, classify_question(question).kind)
     signals = signals_of(question, best, hits)
     probability = round(load_model().probability(signals), 4)
     note = _must_abstain(question, best)

@@ -27,6 +27,7 @@ MONEY_NOUNS = frozenset("收入 支出 营收 盈利 亏损 净利 投资 融资
 NAMED = ("nr", "ns", "nt", "nz", "nrt", "nrfg", "j")
 # 投资同比增长多少: the asked quantity is the noun before the change, not the change itself
 CHANGE_WORDS = frozenset("增长 下降 增加 减少 上涨 下跌 提高 提升 上升 降低 回落 增长率 增速 增幅 降幅 涨幅 跌幅 同比 环比 比上年 比去年".split())
+SUPERLATIVE_RE = re.compile(r"最(?:大|高(?!检|法|人民|院)|多|少|低|小|强|猛|长|短|快|慢|早|晚|重|远|深|热|冷|贵|便宜)")
 BASELINES = frozenset("同期 上年同期 去年同期 上年 去年 前年 上月 上季度 此前 以前 之前".split())
 SCOPES = frozenset("全市 全省 全国 全区 全县 全镇 本市 我市 我省 全球 全网 全社会 全行业 同期".split())
 BARE_MARKS = "，,；;。！？!?：:（）()“”、 \n"

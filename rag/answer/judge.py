@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from ..segment.fields import parse_reporters
 from ..segment.lines import BYLINE_RE
 from ..tokenize import tokenize
-from .focus import QuestionFocus, after_change, event_in, other_kind, qualifier_conflict, term_positions
+from .focus import SUPERLATIVE_RE, QuestionFocus, after_change, event_in, other_kind, qualifier_conflict, term_positions
 from .question_type import PERSON_NAME_RE, QuestionType
 from .respective import respective_value
 from .values import (
@@ -18,8 +18,10 @@ from .values import (
     clause_bounds,
     date_values,
     named_values,
+    frame_values,
     number_values,
     ordinal_values,
+    post_values,
     person_values,
     place_values,
     titled_people,
@@ -87,6 +89,10 @@ def _pick(values: list[Value], sentence: str, focus: QuestionFocus, question: st
     if respective is not None:
         return respective, 1.0
     positions = _focus_positions(focus, sentence, question)
+    if SUPERLATIVE_RE.search(question):  # 最大小时降水强度出现在房山区南河: the value follows the 最 phrase
+        after = [v for v in values if any(0 < v.start - m.start() <= 16 for m in re.finditer("最", sentence))]
+        if after and not positions:
+            return after[0], NEUTRAL
     if not focus.words:
         anchors = [m.start() for t in tokenize(question) if len(t) > 1 for m in re.finditer(re.escape(t), sentence)]
         if not anchors:
@@ -140,8 +146,12 @@ def judge(question: str, qtype: QuestionType, focus: QuestionFocus, sentence: st
                 if v.text not in question and any(v.end <= p < hi for p in posts):
                     return Judgement(v.text, 1.0, 0.6, qual)
         return Judgement("", 1.0 if people else 0.0, 0.0, qual)
-    if kind in ("number", "ordinal", "date", "person", "place", "named"):
-        if kind == "named":
+    if kind in ("number", "ordinal", "date", "person", "post", "frame", "place", "named"):
+        if kind == "frame":
+            values = frame_values(sentence, qtype.unit)
+        elif kind == "post":
+            values = post_values(sentence)
+        elif kind == "named":
             values = named_values(sentence, qtype.unit)
         elif kind == "number":
             values = number_values(sentence, qtype.unit)
@@ -162,7 +172,7 @@ def judge(question: str, qtype: QuestionType, focus: QuestionFocus, sentence: st
             about = any(len(t) > 1 and t in sentence and t not in value.text for t in tokenize(question))
             beside = focus_ok > 0.0 or not focus.words or not PERSON_NAME_RE.search(question)
             focus_ok = 1.0 if about and beside else 0.0
-        if kind in ("date", "place", "named") and focus_ok == 0.0 and _focus_positions(focus, sentence, question):
+        if kind in ("date", "place", "named", "post", "frame") and focus_ok == 0.0 and _focus_positions(focus, sentence, question):
             focus_ok = 0.6  # a dateline or venue need not share the event's clause
         if value is None:
             return Judgement("", 0.0, 0.0 if focus.words else NEUTRAL, qual)

@@ -33,12 +33,16 @@ NAMED_KINDS = ("幼儿园", "小学", "中学", "大学", "学院", "学校", "�
 _KINDS = "|".join(sorted(NAMED_KINDS, key=len, reverse=True))
 NAMED_RE = re.compile(rf"哪(?:一)?(?:所|家|个|座|趟|条|间)?({_KINDS})|({_KINDS})(?:的)?(?:叫什么|名称|名字)")
 # how old: 多大年纪 and 年龄 want an age in 岁
+# 担任什么职务 asks for a post (副首席投资官, 县长), not for a person
+POST_RE = re.compile(r"什么职(?:务|位)|哪个职(?:务|位)|职(?:务|位)是什么|什么头衔|何职|什么官职")
+# 以什么为主题 is answered by what stands between 以 and 为主题 in the article
+FRAME_RE = re.compile(r"以(?:什么|哪些|何)(?:内容|口号)?为(主题|目标|重点|核心|主线|契机|抓手|载体|宗旨|口号|理念)")
 AGE_RE = re.compile(r"年纪|年龄|多大岁数|几岁|多少岁")
 
 
 @dataclass(frozen=True)
 class QuestionType:
-    kind: str  # number | ordinal | reporter | person | place | date | named | other
+    kind: str  # number | ordinal | reporter | person | post | frame | place | date | named | other
     is_list: bool
     unit: str  # unit the question asks for, e.g. 家 in 多少家, the kind of name for `named` (大学); "" when unknown
 
@@ -73,6 +77,10 @@ def classify_question(question: str) -> QuestionType:
         kind = "ordinal"
     elif any(c in q for c in DATE_CUES):
         kind = "date"
+    elif POST_RE.search(q):
+        kind = "post"
+    elif frame := FRAME_RE.search(q):
+        return QuestionType("frame", is_list, frame.group(1))
     elif any(c in q for c in PERSON_CUES) and any(c in q for c in REPORTER_CUES):
         kind = "reporter"
     elif any(c in q for c in PERSON_CUES) or PERSON_NAME_RE.search(q) or PEOPLE_LIST_RE.search(q):

@@ -181,6 +181,25 @@ def titled_people(sentence: str) -> list[tuple[str, Value, str, bool]]:
     return out
 
 
+POST_RE = re.compile(r"(?:常务)?副?(?:" + "|".join(sorted(TITLES, key=len, reverse=True)) + ")")
+
+
+def post_values(sentence: str) -> list[Value]:
+    """The posts a sentence names, with a 副 they carry: 副首席投资官, 县长."""
+    return [Value(m.group(0), m.start(), m.end()) for m in POST_RE.finditer(sentence)]
+
+
+def frame_values(sentence: str, noun: str) -> list[Value]:
+    """What a sentence puts in 以…为主题 (the quoted slogan without its quotes): 食在广州·情动两岸."""
+    out = []
+    for m in re.finditer(r"以(“[^”]{2,40}”|[^，,。；;、“”]{2,24}?)(?:作)?为" + re.escape(noun), sentence):
+        text, start = m.group(1), m.start(1)
+        if text.startswith("“"):
+            text, start = text[1:-1], start + 1
+        out.append(Value(text, start, start + len(text)))
+    return out
+
+
 def place_values(sentence: str, address: bool = False) -> list[Value]:
     """Where something happened (在府新大厦会见), then places and organisations (jieba ns / nt); street
     addresses (徐汇区天钥桥路855号) first when the question asks for an address."""
@@ -189,8 +208,13 @@ def place_values(sentence: str, address: bool = False) -> list[Value]:
         if found:
             return found
     venues = [Value(m.group(1).removeprefix("位于"), m.start(1), m.end(1)) for m in PLACE_RE.finditer(sentence)]
-    named = [Value(w, p, p + len(w)) for w, f, p in _tokens(sentence)
-             if f in ("ns", "nt") and len(w) >= 2 and w not in NEWS_AGENCIES]
+    named: list[Value] = []
+    for w, f, p in _tokens(sentence):
+        if f in ("ns", "nt") and len(w) >= 2 and w not in NEWS_AGENCIES:
+            if named and named[-1].end == p:  # 海淀区|凤凰岭 is one place
+                named[-1] = Value(named[-1].text + w, named[-1].start, p + len(w))
+            else:
+                named.append(Value(w, p, p + len(w)))
     return venues + [v for v in named if not any(u.start <= v.start < u.end for u in venues)]
 
 
