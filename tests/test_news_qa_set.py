@@ -58,3 +58,27 @@ def test_split_is_the_articles_and_follow_ups_follow():
             previous = seen[r["previous"]]  # defined earlier in the file
             assert previous["source"] == r["source"]
         seen[r["id"]] = r
+
+
+DEV2 = ROOT / "eval" / "qa" / "news-dev2.jsonl"
+DEV2_ARTICLES = ROOT / "eval" / "news-dev2" / "articles"
+
+
+def test_second_dev_set_is_dev_only_and_its_evidence_is_verbatim():
+    rows = [json.loads(line) for line in DEV2.read_text(encoding="utf-8").splitlines() if line.strip()]
+    kinds = Counter(r["type"] for r in rows)
+    assert len(rows) >= 120 and set(kinds) == TYPES and kinds["unanswerable"] >= 30
+    assert all(r["split"] == "dev" for r in rows) and len({r["id"] for r in rows}) == len(rows)
+    assert {r["source"] for r in rows} == {p.name for p in DEV2_ARTICLES.glob("*.txt")}
+    seen: dict[str, dict] = {}
+    for r in rows:
+        for src_key, ev_key in (("source", "evidence"), ("source2", "evidence2")):
+            if r.get(ev_key):
+                text = _norm((DEV2_ARTICLES / (r.get(src_key) or r["source"])).read_text(encoding="utf-8"))
+                assert _norm(r[ev_key]) in text, (r["id"], ev_key)
+        if r["answerable"]:
+            evidence = _norm(r["evidence"] + r.get("evidence2", ""))
+            assert r["answers"] and any(_norm(a) in evidence for a in r["answers"]), r["id"]
+        if r["type"] == "follow-up":
+            assert seen[r["previous"]]["source"] == r["source"], r["id"]
+        seen[r["id"]] = r
