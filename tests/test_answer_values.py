@@ -36,6 +36,16 @@ CASES = [
     ("“第九届穗台青年论坛”以什么为主题？", "本届论坛以“食在广州·情动两岸”为主题，邀请两岸青年交流。", "食在广州·情动两岸"),
     # a place written as two names (district and spot) is one answer; the one after the 最 phrase answers 最
     ("北京那场雷阵雨里，哪个地方一小时降水强度最大？", "北京市平均降水量31.2毫米，最大小时降水强度出现在房山区南河，为62.6毫米/小时。", "房山区南河"),
+    # a post early in a chain of posts names the person at its end; a name followed by any verb after its post
+    ("威海市总工会常务副主席是谁？", "威海市总工会党组书记、常务副主席、一级调研员肖怡一行走访慰问快递员。", "肖怡"),
+    ("达内教育集团的创始人、董事长是谁？", "达内教育集团创始人、董事长韩少云做客人民网。", "韩少云"),
+    ("中信建投证券研究所所长是谁？", "中信建投证券研究所所长武超则主旨演讲。", "武超则"),
+    # a body written as one dictionary word (北京市红十字会): its tail in the chain still names it
+    ("北京市红十字会副会长是谁？", "市红十字会党组成员、副会长宋永红说，平台已上线。", "宋永红"),
+    # a Latin name with a hyphen is whole; 行长表示 names no one
+    ("伊拉克央行行长叫什么名字？", "伊拉克央行行长Ali Al-Allaq周三表示，贬值是暂时的。", "Ali Al-Allaq"),
+    # a person asked by a role (女生) is named where the article says 她叫…
+    ("漫展场馆外冒雨跪地救人的女生叫什么名字？", "她叫张欣羽，是2021级苏州大学临床医学专业硕士研究生。", "张欣羽"),
 ]
 
 
@@ -191,3 +201,10 @@ def test_a_post_question_without_a_post_abstains():
               score=1.0, start=0, end=len(text))
     answer = answer_extractively("Sherman在DoubleLine担任什么职务？", [hit])
     assert answer.abstained and any("职务" in n for n in answer.notes)
+
+
+def test_a_common_word_after_a_post_is_no_name_and_a_long_name_is_not_cut():
+    from rag.answer.values import titled_people
+
+    assert titled_people("伊拉克央行行长表示，他有信心。") == []
+    assert titled_people("目前队内还有16人在跟随主教练乔尔杰维奇进行训练。") == []

@@ -152,7 +152,11 @@ def judged_candidates(question: str, hits: list[Hit], settings: ExtractiveSettin
     # a passage that states another year or batch and never the asked one (第二批 for 第三批) is another story
     elsewhere = {i for i, h in enumerate(hits) if focus.qualifiers and qualifier_conflict(focus, h.title + h.text)}
     superlative = bool(SUPERLATIVE_RE.search(question))
-    for cand in score_sentences(question, hits, settings)[: settings.judged]:
+    scored = score_sentences(question, hits, settings)
+    for n, cand in enumerate(scored):
+        if n >= settings.judged and (qtype.kind not in VALUE_KINDS or n >= 3 * settings.judged
+                                     or any(j.judgement.value for j in out)):
+            break  # a kind that needs a value looks further down (她叫张欣羽 shares few words with the question)
         j = judge(question, qtype, focus, cand.text)
         if cand.hit_index in elsewhere or (superlative and not SUPERLATIVE_ANSWER_RE.search(cand.text)):
             j = replace(j, qualifier_ok=0.0)
@@ -236,10 +240,10 @@ def _must_abstain(question: str, best: Judged) -> str:
 # 雨量最大的站点 is answered where the article says which was the most, not by any station
 SUPERLATIVE_ANSWER_RE = re.compile(r"最|第一|首位|居首|之最|峰值|冠军|榜首|头名|创纪录|历史新高|新高|新低")
 # kinds answered only by a value of their own: a sentence without a post cannot say which post
-VALUE_KINDS = ("post", "named", "frame")
+VALUE_KINDS = ("post", "named", "frame", "person")
 
 
-def _valued(judged: list[Judged], kind: str, within: float = 0.75) -> Judged:
+def _valued(judged: list[Judged], kind: str, within: float = 0.5) -> Judged:
     """The best sentence, or for a kind that needs a value the best one holding a value, when it scores close."""
     best = judged[0]
     if kind not in VALUE_KINDS or best.judgement.value:

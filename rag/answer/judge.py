@@ -68,7 +68,10 @@ def owner_fit(owner: str, chain: str) -> float:
     words = [w for w in tokenize(core) if len(w) >= 2]
     if words and all(w in chain for w in words):
         return 1.0
-    return 0.6 if len(words) > 1 and words[-1] in chain else 0.0
+    if len(words) > 1 and words[-1] in chain:
+        return 0.6
+    # 北京市红十字会 is one dictionary word: its tail (市红十字会) in the chain still names the body
+    return 0.6 if any(core[i:] in chain for i in range(1, (len(core) + 1) // 2)) else 0.0
 
 
 def _focus_positions(focus: QuestionFocus, sentence: str, question: str) -> list[int]:
@@ -122,6 +125,12 @@ def _pick(values: list[Value], sentence: str, focus: QuestionFocus, question: st
     return best, 1.0 if (best_key[0] == 0 or best_key[1] == 0) else 0.6
 
 
+def _introduced(sentence: str, start: int, question: str) -> bool:
+    """The name is given as someone's name (她叫张欣羽, 名为…) or after a noun of the question (“女儿”刘雯静)."""
+    before = sentence[max(0, start - 4):start].rstrip("”\"' ")
+    return bool(re.search(r"(?:叫|名叫|名为|名字是|就是)$", before)) or (len(before) >= 2 and before[-2:] in question)
+
+
 def judge(question: str, qtype: QuestionType, focus: QuestionFocus, sentence: str) -> Judgement:
     """Value, type match, focus match and qualifier agreement of one sentence for one question."""
     kind = qtype.kind
@@ -170,8 +179,9 @@ def judge(question: str, qtype: QuestionType, focus: QuestionFocus, sentence: st
             # a name answers only in a sentence about the question: 副主任张建刚出席 does not name a 年度人物;
             # 那位网友叫什么名字 wants the name beside 网友, not any name in the sentence
             about = any(len(t) > 1 and t in sentence and t not in value.text for t in tokenize(question))
-            beside = focus_ok > 0.0 or not focus.words or not PERSON_NAME_RE.search(question)
-            focus_ok = 1.0 if about and beside else 0.0
+            introduced = _introduced(sentence, value.start, question)
+            beside = focus_ok > 0.0 or not focus.words or not PERSON_NAME_RE.search(question) or introduced
+            focus_ok = 1.0 if (about or introduced) and beside else 0.0
         if kind in ("date", "place", "named", "post", "frame") and focus_ok == 0.0 and _focus_positions(focus, sentence, question):
             focus_ok = 0.6  # a dateline or venue need not share the event's clause
         if value is None:

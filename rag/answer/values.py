@@ -162,22 +162,60 @@ def person_values(sentence: str, titled: list[tuple[str, Value, str, bool]] | No
     return sorted(out, key=lambda v: v.start)
 
 
+_AFTER_TITLED = (r"(?=表示|介绍|所说|说|指出|认为|称|强调|告诉|坦言|透露|出席|主持|会见|汇报|发言|出任|担任|接受|"
+                 r"一行|等|在|向|对|与|和|同|带领|率|[，,。、；;：:\s（()“”]|$)")
 TITLED_RE = re.compile("(" + "|".join(sorted(TITLES, key=len, reverse=True)) + ")"
-                       r"(" + FOREIGN_NAME + r"|[\u4e00-\u9fff·]{2,4}?|[A-Z][a-zA-Z]+(?: [A-Z][a-zA-Z]+){0,2})"
-                       r"(?=表示|介绍|所说|说|指出|认为|称|强调|告诉|坦言|透露|出席|主持|会见|汇报|发言|出任|担任|接受|"
-                       r"一行|等|在|向|对|与|和|同|带领|率|[，,。、；;：:\s（()“”]|$)")
+                       r"((?:" + FOREIGN_NAME + r"|[\u4e00-\u9fff·]{2,4}?)" + _AFTER_TITLED +
+                       r"|[A-Z][a-zA-Z'’-]+(?: [A-Z][a-zA-Z'’-]+){0,2}(?![A-Za-z'’-]))")
 CHAIN_MARKS = "，,；;。！？!?：:“”（(\n "
 
 
+ANY_TITLE_RE = re.compile("|".join(sorted(TITLES, key=len, reverse=True)))
+# a character that follows a two-character name rather than ending a three-character one (张伟表示, 王波主持)
+AFTER_NAME = frozenset("说表指在向对与和同等率带称认也都就还是已将会曾正被把让给为出作接介透告强坦发致讲提所的一今近昨及均亦做主"
+                       "参看来去到从前后上下中分于以此其该这那时")
+POST_ENDS = "员长记任席理监事师官委人"
+
+
+def _name_after_posts(sentence: str, end: int) -> Value | None:
+    """The Chinese name closing the chain of posts that starts at `end`: 、一级调研员肖怡一行 -> 肖怡, 韩少云做客 -> 韩少云."""
+    stop = min((i for i in (sentence.find(c, end) for c in CHAIN_MARKS) if i >= 0), default=len(sentence))
+    segment_start = sentence.rfind("、", end, stop) + 1 or end
+    segment = sentence[segment_start:stop]
+    for i, ch in enumerate(segment):
+        if ch not in SURNAMES or (i and segment[i - 1] not in POST_ENDS):
+            continue
+        size = 3 if len(segment) > i + 2 and segment[i + 2] not in AFTER_NAME else 2
+        if len(segment) > i + size and segment[i + size] not in AFTER_NAME:
+            continue  # 乔尔杰维奇: a longer (transliterated) name, not one to cut
+        name = segment[i:i + size]
+        if len(name) >= 2 and re.fullmatch(r"[\u4e00-\u9fff]+", name) and _looks_like_name(name[:2]):
+            return Value(name, segment_start + i, segment_start + i + len(name))
+    return None
+
+
+def _post_chain(sentence: str, title_start: int, title_end: int) -> tuple[str, bool]:
+    cut = max(sentence.rfind(c, 0, title_start) for c in CHAIN_MARKS)
+    chain = sentence[max(cut + 1, title_end - 20):title_end]  # the posts just before the name
+    return chain, sentence[max(0, title_start - 3):title_start].endswith(("副", "常务副"))
+
+
 def titled_people(sentence: str) -> list[tuple[str, Value, str, bool]]:
-    """(title, name, the chain of posts before it, deputy?) for 胶州市委副书记、市长于冬泉 and the like."""
+    """(title, name, the chain of posts before it, deputy?) for 胶州市委副书记、市长于冬泉 and the like; a post
+    early in a chain names the person at its end (党组书记、常务副主席、一级调研员肖怡)."""
     out = []
     for m in TITLED_RE.finditer(sentence):
-        title, name = m.group(1), m.group(2)
-        cut = max(sentence.rfind(c, 0, m.start()) for c in CHAIN_MARKS)
-        chain = sentence[max(cut + 1, m.end(1) - 20):m.end(1)]  # the posts just before the name
-        deputy = sentence[max(0, m.start() - 3):m.start()].endswith(("副", "常务副"))
-        out.append((title, Value(name, m.start(2), m.end(2)), chain, deputy))
+        if (jieba_module().dt.FREQ.get(m.group(2)) or 0) > 500:
+            continue  # 行长表示: a common word, not a name
+        chain, deputy = _post_chain(sentence, m.start(), m.end(1))
+        out.append((m.group(1), Value(m.group(2), m.start(2), m.end(2)), chain, deputy))
+    for m in ANY_TITLE_RE.finditer(sentence):
+        if any(t.start() == m.start() for t in TITLED_RE.finditer(sentence, m.start(), m.end() + 12)):
+            continue
+        name = _name_after_posts(sentence, m.end())
+        if name is not None and not any(n.start == name.start and title == m.group(0) for title, n, _, _ in out):
+            chain, deputy = _post_chain(sentence, m.start(), m.end())
+            out.append((m.group(0), name, chain, deputy))
     return out
 
 
