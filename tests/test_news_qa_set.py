@@ -8,6 +8,8 @@ import re
 from collections import Counter
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 QA = ROOT / "eval" / "qa" / "news.jsonl"
 ARTICLES = ROOT / "eval" / "news" / "articles"
@@ -60,21 +62,23 @@ def test_split_is_the_articles_and_follow_ups_follow():
         seen[r["id"]] = r
 
 
-DEV2 = ROOT / "eval" / "qa" / "news-dev2.jsonl"
-DEV2_ARTICLES = ROOT / "eval" / "news-dev2" / "articles"
 
 
-def test_second_dev_set_is_dev_only_and_its_evidence_is_verbatim():
-    rows = [json.loads(line) for line in DEV2.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+@pytest.mark.parametrize("name", ["news-dev2", "news-dev3"])
+def test_the_later_dev_sets_are_dev_only_and_their_evidence_is_verbatim(name):
+    qa = ROOT / "eval" / "qa" / f"{name}.jsonl"
+    articles = ROOT / "eval" / name / "articles"
+    rows = [json.loads(line) for line in qa.read_text(encoding="utf-8").splitlines() if line.strip()]
     kinds = Counter(r["type"] for r in rows)
     assert len(rows) >= 120 and set(kinds) == TYPES and kinds["unanswerable"] >= 30
     assert all(r["split"] == "dev" for r in rows) and len({r["id"] for r in rows}) == len(rows)
-    assert {r["source"] for r in rows} == {p.name for p in DEV2_ARTICLES.glob("*.txt")}
+    assert {r["source"] for r in rows} == {p.name for p in articles.glob("*.txt")}
     seen: dict[str, dict] = {}
     for r in rows:
         for src_key, ev_key in (("source", "evidence"), ("source2", "evidence2")):
             if r.get(ev_key):
-                text = _norm((DEV2_ARTICLES / (r.get(src_key) or r["source"])).read_text(encoding="utf-8"))
+                text = _norm((articles / (r.get(src_key) or r["source"])).read_text(encoding="utf-8"))
                 assert _norm(r[ev_key]) in text, (r["id"], ev_key)
         if r["answerable"]:
             evidence = _norm(r["evidence"] + r.get("evidence2", ""))
