@@ -173,3 +173,17 @@ def test_a_near_miss_kind_abstains_and_says_which_kind_it_found():
     assert answer.abstained and "固定资产投资" in " ".join(answer.notes)
     asked = answer_extractively("2023年上半年吉林省固定资产投资同比增长多少？", [hit])
     assert not asked.abstained and asked.short_answer == "0.9％"
+
+
+def test_when_only_another_kind_names_the_asked_noun_the_answerer_abstains():
+    from rag.answer.extractive import answer_extractively
+    from rag.models import Hit
+
+    def hit(n, text):
+        return Hit(rank=n, chunk_id=f"c{n}", article_id="a", title="四川金融", dateline="", source="s", text=text,
+                   score=1.0, start=0, end=len(text))
+
+    loans = hit(1, "截至6月末，四川金融机构存款余额突破12万亿元，同比增长10.8%。")
+    other = hit(2, "其中，个人住房贷款余额1.2万亿元，同比增长25%。")
+    answer = answer_extractively("截至2023年6月末四川绿色贷款余额是多少？", [loans, other])
+    assert answer.abstained

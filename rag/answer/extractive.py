@@ -251,6 +251,18 @@ def _valued(judged: list[Judged], kind: str, within: float = 0.5) -> Judged:
     return next((j for j in judged[1:] if j.judgement.value and j.score >= within * best.score), best)
 
 
+def _only_another_kind(question: str, best: Judged, judged: list[Judged]) -> str:
+    """The best sentence says nothing of the asked quantity, and the one that names its noun names another kind
+    (各项贷款 beside 绿色贷款余额 missing): the article does not give it."""
+    if best.judgement.focus_ok or classify_question(question).kind != "number":
+        return ""
+    focus = analyze_focus(question)
+    for j in judged:
+        if j.judgement.value and (other := other_kind(focus, j.cand.text, question, j.cand.text.find(j.judgement.value))):
+            return f"问的是{''.join(focus.kind)}，资料中的数字说的是{other}{focus.kind[1]}"
+    return ""
+
+
 def answer_extractively(question: str, hits: list[Hit], settings: ExtractiveSettings = ExtractiveSettings(),
                         answerer: str = "extractive", extra: tuple[Hit, ...] = ()) -> Answer:
     """A deterministic answer from the passages, or an honest not-found with the closest passages."""
@@ -263,7 +275,7 @@ def answer_extractively(question: str, hits: list[Hit], settings: ExtractiveSett
     best = _valued(judged, classify_question(question).kind)
     signals = signals_of(question, best, hits)
     probability = round(load_model().probability(signals), 4)
-    note = _must_abstain(question, best)
+    note = _must_abstain(question, best) or _only_another_kind(question, best, judged)
     if note or probability < settings.abstain_threshold:
         return replace(not_found(asked, hits, answerer, probability, note), signals=signals)
     qtype = classify_question(question)

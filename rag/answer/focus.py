@@ -221,6 +221,12 @@ def _modifier_at(sentence: str, at: int, spans: list[tuple[int, int, str]], ques
         return ""
     start, _, flag = next(t for t in spans if t[0] <= at - 1 < t[1])
     word = sentence[start:at]
+    if word in question and start > 0:  # 小微|贷款|余额 for 绿色贷款余额: the shared 贷款 is narrowed again
+        before = next(t for t in spans if t[0] <= start - 1 < t[1])
+        wider = sentence[before[0]:at]
+        if before[2] in MODIFIER_FLAGS and len(wider) - len(word) >= 2 and wider not in question \
+                and sentence[before[0]:start] not in SCOPES | GENERIC:
+            return wider
     if len(word) < 2 or word in GENERIC or word in SCOPES or word in question:
         return ""
     inside = any(t[0] < at < t[1] for t in spans)  # 外贸进出口 is one word: its head is the modified noun
