@@ -208,3 +208,12 @@ def test_a_common_word_after_a_post_is_no_name_and_a_long_name_is_not_cut():
 
     assert titled_people("伊拉克央行行长表示，他有信心。") == []
     assert titled_people("目前队内还有16人在跟随主教练乔尔杰维奇进行训练。") == []
+
+
+def test_a_name_the_article_keeps_back_is_no_name():
+    from rag.answer.values import person_values
+
+    assert classify_question("举报校长的那位原教师林先生，全名叫什么？").kind == "person"
+    assert classify_question("那位镇团委高书记叫什么名字？").kind == "person"
+    names = [v.text for v in person_values("陆丰市某某职业技术学校原老师林先生告诉记者，校长郑某某已被调查。")]
+    assert "林先生" not in names and not any("某" in n for n in names)

@@ -21,8 +21,10 @@ VAGUE_RE = re.compile(r"几(?=[十百千万亿])")
 # how a noun naming a person ends: 网友, 女乘客, 选手, 村民 (two_step's bridge nouns end the same way)
 ROLE_ENDINGS = ("人", "者", "员", "师", "生", "手", "兵", "友", "客", "民")
 # a person asked by name (那位女乘客叫什么名字); a ship or a material that 叫什么名字 is not a person
-PERSON_NAME_RE = re.compile("(?:" + "|".join(ROLE_ENDINGS + ("男子", "女子", "孩子", "长", "官", "工", "士", "星", "女", "男"))
-                            + r")(?:的)?(?:叫什么名字|叫什么|名叫什么|姓什么|名字是什么|名字叫什么)")
+PERSON_NAME_RE = re.compile("(?:" + "|".join(ROLE_ENDINGS + ("男子", "女子", "孩子", "长", "官", "工", "士", "星", "女", "男",
+                                                             "记", "生", "姐", "哥"))
+                            + r")(?:的)?(?:叫什么名字|叫什么|名叫什么|姓什么|名字是什么|名字叫什么)"
+                            r"|(?:全名|真名|本名|真实姓名)(?:叫什么|是什么|是谁)")
 # a list of people: 哪两名球员, 哪些实干家, 哪几位嘉宾
 PEOPLE_LIST_RE = re.compile(r"哪(?:些|几|两|三|四)(?:名|位|个)?[\u4e00-\u9fff]{0,4}?(?:实干家|专家|企业家|科学家|作家|选手|球员|"
                             r"运动员|嘉宾|代表|领导|教练|官员|学生|老师|演员|歌手|记者|人(?!员))")

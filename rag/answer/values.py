@@ -126,6 +126,7 @@ SURNAMES = set("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑�
                "禹井祖漆巴丰支卿国狄平计索宣晋相初门云容敬来扈晁芮都普阙浦戈伏鹿薄邸雍辜羊阿乌母裘亓修邰赫杭况那宿鲜"
                "印逯隆茹诸战慕危玉银亢嵇公哈湛宾戎勾茅利於呼居揭干但尉冶斯元束檀衣信展阴昝智幸奉植衡富尧闭由")
 KIN = tuple("父母爷奶哥姐弟妹叔姨伯婶舅")
+UNNAMED = ("先生", "女士", "小姐", "老师", "师傅", "阿姨", "大爷", "大妈", "同学", "书记", "医生", "律师", "老板", "总")
 COMPOUND_SURNAMES = ("欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "尉迟", "公孙", "慕容", "令狐", "夏侯", "长孙", "宇文")
 
 
@@ -135,6 +136,8 @@ def _looks_like_name(word: str) -> bool:
 
     if not (word[0] in SURNAMES or word.startswith(COMPOUND_SURNAMES)) or word.endswith(KIN):
         return False  # 曾祖父 starts like 曾 but names a relative
+    if word.endswith(UNNAMED) or "某" in word:
+        return False  # 林先生, 郑某某: the article keeps the name back
     return (jieba.dt.FREQ.get(word) or 0) <= 100
 
 
