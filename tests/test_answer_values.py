@@ -46,6 +46,11 @@ CASES = [
     ("伊拉克央行行长叫什么名字？", "伊拉克央行行长Ali Al-Allaq周三表示，贬值是暂时的。", "Ali Al-Allaq"),
     # a person asked by a role (女生) is named where the article says 她叫…
     ("漫展场馆外冒雨跪地救人的女生叫什么名字？", "她叫张欣羽，是2021级苏州大学临床医学专业硕士研究生。", "张欣羽"),
+    # 多少只 and 多少米 want that unit: 五年 counts no birds and 0.50 measures no water level
+    ("云南目前有多少只冠斑犀鸟？", "在云南持续监测五年，记录到冠斑犀鸟约60只。", "约60只"),
+    ("牡丹江站的警戒水位是多少米？", "牡丹江站警戒水位229米，洪峰超出0.50。", "229米"),
+    # a planned date is not the asked one: 改到哪天 is not answered by 原定29日
+    ("横渡钱塘江活动延期后改到哪天举行？", "原定29日举行的活动延期，将于8月5日举行。", "8月5日"),
 ]
 
 
@@ -217,3 +222,17 @@ def test_a_name_the_article_keeps_back_is_no_name():
     assert classify_question("那位镇团委高书记叫什么名字？").kind == "person"
     names = [v.text for v in person_values("陆丰市某某职业技术学校原老师林先生告诉记者，校长郑某某已被调查。")]
     assert "林先生" not in names and not any("某" in n for n in names)
+
+
+def test_an_item_summed_with_others_is_not_answered_by_the_sum():
+    text = "法院判决医院赔偿死者家属死亡赔偿金、丧葬费等共计79余万元。"
+    hit = Hit(rank=1, chunk_id="c1", article_id="a", title="建昌输血案", dateline="", source="s", text=text,
+              score=1.0, start=0, end=len(text))
+    answer = answer_extractively("建昌输血感染艾滋病一案中，法院判赔的丧葬费是多少？", [hit])
+    assert answer.abstained and "合计" in " ".join(answer.notes)
+    total = answer_extractively("建昌输血感染艾滋病一案中，法院判赔共计多少？", [hit])
+    assert not total.abstained and total.short_answer == "79余万元"
+
+
+def test_a_pronoun_is_no_name():
+    assert "任你选" not in [v.text for v in person_values("惩罚整蛊任你选，首席部长透露警方已逮捕嫌犯。")]

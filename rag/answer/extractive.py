@@ -12,12 +12,12 @@ from ..tokenize import tokenize
 from .abstention import agreement, load_model
 from .facts import CLOCK_RE, DATE_RE
 from .focus import SUPERLATIVE_RE, analyze_focus, other_kind, qualifier_conflict
-from .judge import Judgement, is_byline, judge
+from .judge import Judgement, in_total_only, is_byline, judge
 from .lists import items_of, list_items, people_items
 from .models import NOT_FOUND, Answer, Citation
 from .question_type import QuestionType, classify_question
 from .script import normalize_question
-from .values import PLACE_RE, POST_RE, TITLED_RE, clause_bounds, number_values
+from .values import PLACE_RE, POST_RE, TITLED_RE, Value, clause_bounds, number_values
 from .verify import check_answer
 
 # what a sum of money is (估值, 成本, 营业收入): a sum beside another (产值, 票房) does not answer
@@ -225,6 +225,10 @@ def _must_abstain(question: str, best: Judged) -> str:
              if qtype.kind == "number" and best.judgement.value else "")
     if other:
         return f"问的是{''.join(focus.kind)}，资料中的数字说的是{other}{focus.kind[1]}"
+    if qtype.kind == "number" and best.judgement.value:
+        at = best.cand.text.find(best.judgement.value)
+        if in_total_only(focus, best.cand.text, Value(best.judgement.value, at, at + len(best.judgement.value))):
+            return f"问的是{focus.words[0]}，资料只给了几项的合计"
     event = focus.event
     if qtype.kind == "number" and event and not best.judgement.focus_ok:
         return f"问的是{event}的数量，资料中的数字说的是别的"

@@ -83,9 +83,24 @@ def _exact(sentence: str, at: int, question: str) -> bool:
     return at == 0 or sentence[at - 1] in CLAUSE_MARKS + "、 " or sentence[max(0, at - 2):at] in question
 
 
+# 原定29日举行: the planned value, not what the question asks unless it asks for the plan
+PLANNED_RE = re.compile(r"(?:原定|原计划|原本|原先|本定|计划于)[^，,。；;]{0,3}$")
+
+
+def in_total_only(focus: QuestionFocus, sentence: str, value: Value) -> bool:
+    """The asked item is one of a list the value only sums: 死亡赔偿金、丧葬费等共计79余万元 for 丧葬费."""
+    if not re.search(r"(?:共计|合计|总计|共)$", sentence[max(0, value.start - 3):value.start]):
+        return False
+    return any(re.search(re.escape(w) + r"[^，,。；;]{0,12}等", sentence[:value.start]) and
+               re.search(r"、[^、，,。；;]{0,10}" + re.escape(w) + "|" + re.escape(w) + r"[^，,。；;]{0,2}、", sentence)
+               for w in focus.words)
+
+
 def _pick(values: list[Value], sentence: str, focus: QuestionFocus, question: str) -> tuple[Value | None, float]:
     """The value standing nearest a focus word in its own clause (focus before the value preferred)."""
     values = [v for v in values if v.text not in question]
+    if "原" not in question:
+        values = [v for v in values if not PLANNED_RE.search(sentence[max(0, v.start - 8):v.start])]
     if not values:
         return None, 0.0
     respective = respective_value(sentence, question, values, focus.change)

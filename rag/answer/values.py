@@ -136,7 +136,7 @@ def _looks_like_name(word: str) -> bool:
 
     if not (word[0] in SURNAMES or word.startswith(COMPOUND_SURNAMES)) or word.endswith(KIN):
         return False  # 曾祖父 starts like 曾 but names a relative
-    if word.endswith(UNNAMED) or "某" in word:
+    if word.endswith(UNNAMED) or "某" in word or any(ch in word for ch in "你我他她它们"):
         return False  # 林先生, 郑某某: the article keeps the name back
     return (jieba.dt.FREQ.get(word) or 0) <= 100
 
