@@ -124,3 +124,10 @@ def test_a_follow_up_with_its_own_question_word_keeps_the_earlier_context_not_it
     from rag.answer.condense import standalone_question, turns_from
 
     assert standalone_question(follow_up, turns_from([{"question": previous, "answer": ""}])) == expected
+
+
+def test_a_part_follow_up_says_the_shared_word_once():
+    from rag.answer.followup import Turn, rewrite_follow_up
+
+    rewritten = rewrite_follow_up("其中黄金首饰消费了多少？", [Turn("2023年上半年全国黄金消费量是多少？", "")])
+    assert rewritten == "2023年上半年全国黄金首饰消费了多少？"

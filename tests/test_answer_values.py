@@ -51,6 +51,12 @@ CASES = [
     ("牡丹江站的警戒水位是多少米？", "牡丹江站警戒水位229米，洪峰超出0.50。", "229米"),
     # a planned date is not the asked one: 改到哪天 is not answered by 原定29日
     ("横渡钱塘江活动延期后改到哪天举行？", "原定29日举行的活动延期，将于8月5日举行。", "8月5日"),
+    # a road named by a verb (开拓路上), a theatre after a time word (20日晚在大宁剧院)
+    ("那名水果商贩是在哪条路上摆摊时遭城管制止的？", "德凤镇一名一般的商贩在开拓路上摆摊卖水果，却遭到城管的制止。", "开拓路"),
+    ("敖长生个人演唱会在哪个剧院举办？", "该演唱会将于8月20日晚在大宁剧院举办。", "大宁剧院"),
+    # 多少股权 asks for a share, not a number of 股
+    ("盈方微原拟购买华信科多少股权？", "购买其持有的深圳市华信科科技有限公司39%的股权。", "39%"),
+
 ]
 
 
@@ -236,3 +242,11 @@ def test_an_item_summed_with_others_is_not_answered_by_the_sum():
 
 def test_a_pronoun_is_no_name():
     assert "任你选" not in [v.text for v in person_values("惩罚整蛊任你选，首席部长透露警方已逮捕嫌犯。")]
+
+
+def test_the_part_asked_is_not_answered_by_the_whole():
+    text = "上半年，全国黄金消费量554.88吨，同比增长16.37%。其中：黄金首饰368.26吨，同比增长14.82%。"
+    hit = Hit(rank=1, chunk_id="c1", article_id="a", title="上半年黄金消费", dateline="", source="s", text=text,
+              score=1.0, start=0, end=len(text))
+    assert answer_extractively("2023年上半年全国黄金首饰消费了多少？", [hit]).short_answer == "368.26吨"
+    assert answer_extractively("2023年上半年全国黄金消费量是多少？", [hit]).short_answer == "554.88吨"

@@ -26,7 +26,8 @@ GENERIC = frozenset("总额 总量 总值 比例 比重 占比 数量 规模 金
 MONEY_NOUNS = frozenset("收入 支出 营收 盈利 亏损 净利 投资 融资".split())
 NAMED = ("nr", "ns", "nt", "nz", "nrt", "nrfg", "j")
 # 投资同比增长多少: the asked quantity is the noun before the change, not the change itself
-CHANGE_WORDS = frozenset("增长 下降 增加 减少 上涨 下跌 提高 提升 上升 降低 回落 增长率 增速 增幅 降幅 涨幅 跌幅 同比 环比 比上年 比去年".split())
+CHANGE_WORDS = frozenset("增长 下降 增加 减少 上涨 下跌 提高 提升 上升 降低 回落 增长率 增速 增幅 降幅 涨幅 跌幅 同比 环比 比上年 比去年 "
+                         "涨 跌 增 降 多 少".split())
 SUPERLATIVE_RE = re.compile(r"最(?:大|高(?!检|法|人民|院)|多|少|低|小|强|猛|长|短|快|慢|早|晚|重|远|深|热|冷|贵|便宜)")
 BASELINES = frozenset("同期 上年同期 去年同期 上年 去年 前年 上月 上季度 此前 以前 之前".split())
 SCOPES = frozenset("全市 全省 全国 全区 全县 全镇 本市 我市 我省 全球 全网 全社会 全行业 同期".split())
@@ -206,6 +207,8 @@ def _kind(tokens: list[tuple[str, str]], i: int) -> tuple[str, str]:
     word = tokens[i][0]
     mods: list[str] = []
     for w, f in reversed(tokens[max(0, i - 2):i]):
+        if f == "nr" and len(w) >= 4:
+            f = "n"  # 黄金首饰 is tagged as a name; Chinese names are shorter
         if len(w) < 2 or f not in MODIFIER_FLAGS or w in GENERIC or w in SKIP or w in SCOPES:
             break
         mods.insert(0, w)
@@ -215,7 +218,7 @@ def _kind(tokens: list[tuple[str, str]], i: int) -> tuple[str, str]:
     return (word[: -len(stem)], stem) if stem and word[: -len(stem)] not in SCOPES else ("", "")
 
 
-def _modifier_at(sentence: str, at: int, spans: list[tuple[int, int, str]], question: str) -> str:
+def _modifier_at(sentence: str, at: int, spans: list[tuple[int, int, str]], question: str, asked: str = "") -> str:
     """The noun narrowing the word at `at` (外贸 in 外贸进出口, 固定资产 before 投资), "" when it stands bare."""
     if at == 0 or sentence[at - 1] in BARE_MARKS:
         return ""
@@ -227,6 +230,8 @@ def _modifier_at(sentence: str, at: int, spans: list[tuple[int, int, str]], ques
         if before[2] in MODIFIER_FLAGS and len(wider) - len(word) >= 2 and wider not in question \
                 and sentence[before[0]:start] not in SCOPES | GENERIC:
             return wider
+    if asked and word != asked and asked.startswith(word):
+        return word  # 黄金|消费量 is the whole, 黄金首饰消费 one part of it
     if len(word) < 2 or word in GENERIC or word in SCOPES or word in question:
         return ""
     inside = any(t[0] < at < t[1] for t in spans)  # 外贸进出口 is one word: its head is the modified noun
@@ -248,7 +253,7 @@ def other_kind(focus: QuestionFocus, sentence: str, question: str = "", value_at
         pos += len(w.word)
     places = [m.start() for m in re.finditer(re.escape(noun), sentence)]
     at = max((p for p in places if p < value_at), default=places[0])
-    return _modifier_at(sentence, at, spans, question)
+    return _modifier_at(sentence, at, spans, question, modifier)
 
 
 def qualifier_conflict(focus: QuestionFocus, text: str) -> bool:

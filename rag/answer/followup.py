@@ -100,6 +100,9 @@ def rewrite_follow_up(question: str, history: list[Turn]) -> str:
     own_focus = analyze_focus(normalize_question(body)).terms
     if focus_word and own_focus:
         context = previous[: previous.rfind(focus_word)]
+        # …全国黄金 + 黄金首饰消费了多少: the words both say are said once
+        overlap = next((k for k in range(min(len(context), len(body)), 1, -1) if context.endswith(body[:k])), 0)
+        context = context[: len(context) - overlap]
         return context + body if body.endswith(("？", "?")) else context + body + "？"
     if cue:
         # 其中国家电网经营区域完成了多少？ -> …市场化交易电量，其中国家电网经营区域完成了多少？ (the earlier question

@@ -75,7 +75,12 @@ def owner_fit(owner: str, chain: str) -> float:
 
 
 def _focus_positions(focus: QuestionFocus, sentence: str, question: str) -> list[int]:
-    return [p for w in focus.words for p in term_positions(w, sentence, question)]
+    found = [p for w in focus.words for p in term_positions(w, sentence, question)]
+    modifier = focus.kind[0]
+    if not found and len(modifier) >= 2 and modifier in sentence:  # 其中：黄金首饰368.26吨 for 黄金首饰消费
+        found = [m.start() for m in re.finditer(re.escape(modifier), sentence)
+                 if re.match(r"[：:为达约近超]?\d", sentence[m.end():m.end() + 2])]  # the value right after it
+    return found
 
 
 def _exact(sentence: str, at: int, question: str) -> bool:

@@ -266,7 +266,8 @@ POINTERS = ("这", "那", "该", "此", "本", "其", "一", "某", "各", "每"
 
 
 LINK_WORDS = frozenset("是 在 有 为 到 往 去 向 被 把 将 于 的 及 和 与 或 前往 来到 位于".split())
-NAME_PARTS_STOP = ("p", "c", "d", "r", "m", "x", "uj", "ul", "uz", "ud", "ug", "uv", "f")
+NAME_PARTS_STOP = ("p", "c", "d", "r", "m", "x", "uj", "ul", "uz", "ud", "ug", "uv", "f", "t")
+ROADS = ("路", "大道", "街")
 
 
 def named_values(sentence: str, kind: str) -> list[Value]:
@@ -278,7 +279,10 @@ def named_values(sentence: str, kind: str) -> list[Value]:
     jieba = jieba_module()
     tokens = _tokens(sentence)
     out = []
+    road = kind in ROADS
     for i, (word, flag, pos) in enumerate(tokens):
+        if road and word.startswith(kind) and word[len(kind):] in ("上", "口", "边", "段", "旁"):
+            word = kind  # 开拓|路上: the road ends before 上
         if not word.endswith(kind):
             continue
         end, j = pos + len(word), i - 1
@@ -288,7 +292,9 @@ def named_values(sentence: str, kind: str) -> list[Value]:
         start = pos
         while j >= 0 and end - tokens[j][2] <= 16:
             w, f, p = tokens[j]
-            if f in NAME_PARTS_STOP or (f.startswith("v") and len(w) >= 2) or w in CLAUSE_MARKS or w in LINK_WORDS:
+            verb_ok = road and j == i - 1  # 开拓路, 解放路: a road is often named by a verb
+            if f in NAME_PARTS_STOP or (f.startswith("v") and len(w) >= 2 and not verb_ok) or w in CLAUSE_MARKS \
+                    or w in LINK_WORDS:
                 break
             start, j = p, j - 1
         name = sentence[start:end]
