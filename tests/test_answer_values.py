@@ -57,6 +57,9 @@ CASES = [
     # 多少股权 asks for a share, not a number of 股
     ("盈方微原拟购买华信科多少股权？", "购买其持有的深圳市华信科科技有限公司39%的股权。", "39%"),
 
+    # 几级 wants a level: Ⅲ级 in Roman numerals, 15级 with its unit
+    ("水利部对北京启动了几级洪水防御应急响应？", "针对北京、天津等六省市启动洪水防御Ⅲ级应急响应。", "Ⅲ级"),
+    ("台风在福建登陆时中心附近最大风力有多少级？", "登陆时中心附近最大风力15级（50米/秒，强台风级）。", "15级"),
 ]
 
 
@@ -242,6 +245,7 @@ def test_an_item_summed_with_others_is_not_answered_by_the_sum():
 
 def test_a_pronoun_is_no_name():
     assert "任你选" not in [v.text for v in person_values("惩罚整蛊任你选，首席部长透露警方已逮捕嫌犯。")]
+    assert short_answer("那位镇团委高书记叫什么名字？", "镇团委高书记向孩子们介绍了团旗的构成。") == ""
 
 
 def test_the_part_asked_is_not_answered_by_the_whole():

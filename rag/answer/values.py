@@ -74,11 +74,17 @@ def unit_fits(value: str, unit: str) -> bool:
     return value.endswith(unit)
 
 
+ROMAN_LEVEL_RE = re.compile(r"[ⅠⅡⅢⅣⅤⅥ]{1,3}级|(?<![\d.])[1-6IVX]{1,3}级")
+
+
 def number_values(sentence: str, unit: str = "") -> list[Value]:
     """Numbers with their unit, Chinese-numeral quantities when no Arabic one is there; dates left out."""
     dates = [(m.start(), m.end()) for m in DATE_RE.finditer(sentence)]
     found = [Value(m.group(0), m.start(), m.end()) for m in NUMBER_RE.finditer(sentence)
              if any(ch.isdigit() for ch in m.group(0))]
+    if unit == "级":  # 启动Ⅲ级应急响应
+        found += [Value(m.group(0), m.start(), m.end()) for m in ROMAN_LEVEL_RE.finditer(sentence)
+                  if not any(v.start <= m.start() < v.end for v in found)]
     for m in CN_NUMBER_RE.finditer(sentence):
         if any(v.start <= m.start() < v.end for v in found) or m.group(0).startswith("一"):
             continue
@@ -126,6 +132,7 @@ SURNAMES = set("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑�
                "禹井祖漆巴丰支卿国狄平计索宣晋相初门云容敬来扈晁芮都普阙浦戈伏鹿薄邸雍辜羊阿乌母裘亓修邰赫杭况那宿鲜"
                "印逯隆茹诸战慕危玉银亢嵇公哈湛宾戎勾茅利於呼居揭干但尉冶斯元束檀衣信展阴昝智幸奉植衡富尧闭由")
 KIN = tuple("父母爷奶哥姐弟妹叔姨伯婶舅")
+PRONOUN_CHARS = "你我他她它们"
 UNNAMED = ("先生", "女士", "小姐", "老师", "师傅", "阿姨", "大爷", "大妈", "同学", "书记", "医生", "律师", "老板", "总")
 COMPOUND_SURNAMES = ("欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "尉迟", "公孙", "慕容", "令狐", "夏侯", "长孙", "宇文")
 
@@ -136,7 +143,7 @@ def _looks_like_name(word: str) -> bool:
 
     if not (word[0] in SURNAMES or word.startswith(COMPOUND_SURNAMES)) or word.endswith(KIN):
         return False  # 曾祖父 starts like 曾 but names a relative
-    if word.endswith(UNNAMED) or "某" in word or any(ch in word for ch in "你我他她它们"):
+    if word.endswith(UNNAMED) or "某" in word or any(ch in word for ch in PRONOUN_CHARS):
         return False  # 林先生, 郑某某: the article keeps the name back
     return (jieba.dt.FREQ.get(word) or 0) <= 100
 
@@ -208,8 +215,8 @@ def titled_people(sentence: str) -> list[tuple[str, Value, str, bool]]:
     early in a chain names the person at its end (党组书记、常务副主席、一级调研员肖怡)."""
     out = []
     for m in TITLED_RE.finditer(sentence):
-        if (jieba_module().dt.FREQ.get(m.group(2)) or 0) > 500:
-            continue  # 行长表示: a common word, not a name
+        if (jieba_module().dt.FREQ.get(m.group(2)) or 0) > 500 or any(ch in m.group(2) for ch in PRONOUN_CHARS):
+            continue  # 行长表示, 书记向孩子们: a common word or a pronoun, not a name
         chain, deputy = _post_chain(sentence, m.start(), m.end(1))
         out.append((m.group(1), Value(m.group(2), m.start(2), m.end(2)), chain, deputy))
     for m in ANY_TITLE_RE.finditer(sentence):
