@@ -60,6 +60,15 @@ CASES = [
     # 几级 wants a level: Ⅲ级 in Roman numerals, 15级 with its unit
     ("水利部对北京启动了几级洪水防御应急响应？", "针对北京、天津等六省市启动洪水防御Ⅲ级应急响应。", "Ⅲ级"),
     ("台风在福建登陆时中心附近最大风力有多少级？", "登陆时中心附近最大风力15级（50米/秒，强台风级）。", "15级"),
+    # a work asked by 哪部 is named by its title, without the 《》
+    ("街道集中观看了哪部警示教育片？", "街道集中观看警示教育片《扣好廉洁从政的“第一粒扣子”》。", "扣好廉洁从政的“第一粒扣子”"),
+    # a labelled venue (演出场地：…) is the place; 哪个区 wants a 区, not the city
+    ("儿童剧《阿拉丁神灯》在邢台的演出地点在哪里？", "演出场地：邢台襄都万达广场4层万达影城IMAX厅", "邢台襄都万达广场4层万达影城IMAX厅"),
+    ("这起案件由深圳哪个区的法院审理？", "深圳市福田区人民法院审理认为，阿华应当拆除空调外机。", "福田区"),
+    # 多少张, 比全国高多少, 已确认造成多少人死亡 (the confirmed figure, not 近100人)
+    ("卡游动漫捐赠了多少张卡牌？", "卡游动漫向促进会捐赠卡牌100万张。", "100万张"),
+    ("全省社会融资规模增速比全国高多少？", "全省社会融资规模同比增长13.4%，高于全国4.4个百分点。", "4.4个百分点"),
+    ("毛伊岛山火已确认造成多少人死亡？", "山火已致近100人死亡，州长证实目前已确认山火导致96人死亡。", "96人"),
 ]
 
 
@@ -254,3 +263,8 @@ def test_the_part_asked_is_not_answered_by_the_whole():
               score=1.0, start=0, end=len(text))
     assert answer_extractively("2023年上半年全国黄金首饰消费了多少？", [hit]).short_answer == "368.26吨"
     assert answer_extractively("2023年上半年全国黄金消费量是多少？", [hit]).short_answer == "554.88吨"
+
+
+def test_a_deputy_of_a_new_post_is_not_the_post():
+    assert short_answer("鲁山县背孜乡的乡长是谁？", "背孜乡副乡长孙辰辰说，村民已全部转移。") == ""
+    assert short_answer("鲁山县背孜乡的副乡长是谁？", "背孜乡副乡长孙辰辰说，村民已全部转移。") == "孙辰辰"

@@ -94,6 +94,8 @@ def _type_match(qtype: QuestionType, text: str) -> float:
         return 1.0 if POST_RE.search(text) else 0.0
     if qtype.kind == "frame":
         return 1.0 if "为" + qtype.unit in text else 0.0
+    if qtype.kind == "work":
+        return 1.0 if "《" in text else 0.0
     return 0.5
 
 
@@ -244,7 +246,7 @@ def _must_abstain(question: str, best: Judged) -> str:
 # 雨量最大的站点 is answered where the article says which was the most, not by any station
 SUPERLATIVE_ANSWER_RE = re.compile(r"最|第一|首位|居首|之最|峰值|冠军|榜首|头名|创纪录|历史新高|新高|新低")
 # kinds answered only by a value of their own: a sentence without a post cannot say which post
-VALUE_KINDS = ("post", "named", "frame", "person")
+VALUE_KINDS = ("post", "named", "frame", "person", "work")
 
 
 def _valued(judged: list[Judged], kind: str, within: float = 0.5) -> Judged:

@@ -18,7 +18,8 @@ TITLES = ("首席执行官", "董事局主席", "董事长", "总经理", "总�
           "镇长", "村长", "主席", "主任", "局长", "部长", "厅长", "院长", "校长", "站长", "行长", "所长", "队长", "社长",
           "会长", "理事长", "秘书长", "经理", "负责人", "创始人", "董事", "主委", "馆长", "厂长", "台长", "总工程师",
           "检察长", "首席财务官", "首席投资官", "首席经济学家", "主管", "总干事", "发言人", "常委", "大使", "教练",
-          "主教练", "队长", "党委书记", "总指挥", "处长", "科长", "司长", "署长")
+          "主教练", "队长", "党委书记", "总指挥", "处长", "科长", "司长", "署长", "乡长", "州长", "总统", "总理", "首相",
+          "议长", "法定代表人", "政委", "参谋长", "团长", "旅长", "主编", "总编", "导演", "制片人")
 # words naming a measure, not what is measured: the focus is the word before them
 GENERIC = frozenset("总额 总量 总值 比例 比重 占比 数量 规模 金额 名称 全称 地址 具体地址 位置 时间 时候 份额 数 量 额 面积 情况 水平 钱 全国 "
                     "多大 多长".split())
@@ -27,7 +28,7 @@ MONEY_NOUNS = frozenset("收入 支出 营收 盈利 亏损 净利 投资 融资
 NAMED = ("nr", "ns", "nt", "nz", "nrt", "nrfg", "j")
 # 投资同比增长多少: the asked quantity is the noun before the change, not the change itself
 CHANGE_WORDS = frozenset("增长 下降 增加 减少 上涨 下跌 提高 提升 上升 降低 回落 增长率 增速 增幅 降幅 涨幅 跌幅 同比 环比 比上年 比去年 "
-                         "涨 跌 增 降 多 少".split())
+                         "涨 跌 增 降 多 少 高 低 高出 低出".split())
 SUPERLATIVE_RE = re.compile(r"最(?:大|高(?!检|法|人民|院)|多|少|低|小|强|猛|长|短|快|慢|早|晚|重|远|深|热|冷|贵|便宜)")
 BASELINES = frozenset("同期 上年同期 去年同期 上年 去年 前年 上月 上季度 此前 以前 之前".split())
 SCOPES = frozenset("全市 全省 全国 全区 全县 全镇 本市 我市 我省 全球 全网 全社会 全行业 同期".split())
@@ -194,7 +195,8 @@ def term_positions(word: str, sentence: str, question: str) -> list[int]:
     return out
 
 
-CHANGE_RE = re.compile(r"(?:增长|增加|上涨|提高|提升|上升|下降|减少|下跌|降低|回落|增|降|涨|跌)(?:了|为|达|至)?$")
+CHANGE_RE = re.compile(r"(?:增长|增加|上涨|提高|提升|上升|下降|减少|下跌|降低|回落|增|降|涨|跌)(?:了|为|达|至)?$"
+                       r"|(?:高于|低于|高出|低出|快于|慢于)[\u4e00-\u9fff]{0,4}$")
 
 
 def after_change(sentence: str, start: int) -> bool:

@@ -22,6 +22,7 @@ from .values import (
     number_values,
     ordinal_values,
     post_values,
+    work_values,
     person_values,
     place_values,
     titled_people,
@@ -145,6 +146,14 @@ def _pick(values: list[Value], sentence: str, focus: QuestionFocus, question: st
     return best, 1.0 if (best_key[0] == 0 or best_key[1] == 0) else 0.6
 
 
+def _level(value: Value, unit: str) -> Value:
+    """The part of a place naming the asked level: 福田区 in 深圳市福田区人民法院."""
+    end = value.text.rfind(unit) + 1
+    start = max(value.text.rfind(c, 0, end - 1) + 1 for c in "省市州县区")
+    start = start if end - start >= 2 else 0
+    return Value(value.text[start:end], value.start + start, value.start + end)
+
+
 def _introduced(sentence: str, start: int, question: str) -> bool:
     """The name is given as someone's name (她叫张欣羽, 名为…) or after a noun of the question (“女儿”刘雯静)."""
     before = sentence[max(0, start - 4):start].rstrip("”\"' ")
@@ -175,16 +184,18 @@ def judge(question: str, qtype: QuestionType, focus: QuestionFocus, sentence: st
                 if v.text not in question and any(v.end <= p < hi for p in posts):
                     return Judgement(v.text, 1.0, 0.6, qual)
         return Judgement("", 1.0 if people else 0.0, 0.0, qual)
-    if kind in ("number", "ordinal", "date", "person", "post", "frame", "place", "named"):
+    if kind in ("number", "ordinal", "date", "person", "post", "frame", "work", "place", "named"):
         if kind == "frame":
             values = frame_values(sentence, qtype.unit)
+        elif kind == "work":
+            values = work_values(sentence)
         elif kind == "post":
             values = post_values(sentence)
         elif kind == "named":
             values = named_values(sentence, qtype.unit)
         elif kind == "number":
             values = number_values(sentence, qtype.unit)
-            if re.search(r"准确|确切|精确|具体数", question):
+            if re.search(r"准确|确切|精确|具体数|确认|证实", question):
                 values = [v for v in values if not v.text.startswith(VAGUE)]
         elif kind == "ordinal":
             values = ordinal_values(sentence)
@@ -194,6 +205,8 @@ def judge(question: str, qtype: QuestionType, focus: QuestionFocus, sentence: st
             values = person_values(sentence)
         else:
             values = place_values(sentence, address="地址" in question)
+            if qtype.unit:  # 哪个区 wants a 区: 福田区 out of 深圳市福田区人民法院
+                values = [_level(v, qtype.unit) for v in values if qtype.unit in v.text[1:]]
         value, focus_ok = _pick(values, sentence, focus, question)
         if kind == "person" and value is not None:
             # a name answers only in a sentence about the question: 副主任张建刚出席 does not name a 年度人物;
@@ -202,7 +215,7 @@ def judge(question: str, qtype: QuestionType, focus: QuestionFocus, sentence: st
             introduced = _introduced(sentence, value.start, question)
             beside = focus_ok > 0.0 or not focus.words or not PERSON_NAME_RE.search(question) or introduced
             focus_ok = 1.0 if (about or introduced) and beside else 0.0
-        if kind in ("date", "place", "named", "post", "frame") and focus_ok == 0.0 and _focus_positions(focus, sentence, question):
+        if kind in ("date", "place", "named", "post", "frame", "work") and focus_ok == 0.0 and _focus_positions(focus, sentence, question):
             focus_ok = 0.6  # a dateline or venue need not share the event's clause
         if value is None:
             return Judgement("", 0.0, 0.0 if focus.words else NEUTRAL, qual)

@@ -12,7 +12,7 @@ PLACE_CUES = ("哪里", "在哪", "何地", "什么地方", "地址", "哪个城
 DATE_CUES = ("何时", "什么时候", "哪年", "哪一年", "哪天", "哪一天", "哪几天", "哪两天", "几月", "几号", "什么时间", "日期", "哪个月")
 LIST_CUES = ("哪些", "哪几", "哪两", "哪三", "哪四", "分别", "有哪", "包括什么", "包括哪", "列举", "各是", "和哪")
 UNIT_AFTER_CUE = re.compile(r"(?:多少|几)(?:万|亿|千)?(美元|标准箱|平方米|平方公里|公里|千瓦时|千瓦|毫米|枚|个基点|基点|例|股(?!权|份|东|价|票|市)|环|起|艘|个百分点|个小时|个工作日|亿元|万元|元|万吨|吨|家|个省|个国家|个城市|个|人|项|条|座|套|次|倍|年|天|小时|分钟|名|"
-                            r"所|批|场|台|亩|辆|户|度|周岁|岁|种|位|部|届|期|米|只|级)")
+                            r"所|批|场|台|亩|辆|户|度|周岁|岁|种|位|部|届|期|米|只|级|张|篇|本|册|瓶|盒|头|棵|株|栋|架|列|路|公斤|千克)")
 # a question about money wants a number in 元 even when it does not say so
 MONEY_CUES = ("多少钱", "补贴", "资金", "投资", "经费", "金额", "总额", "票房", "收入", "营收", "产值", "销售额", "成本",
               "奖金", "估值", "预算", "融资", "贷款", "捐")
@@ -40,12 +40,17 @@ NAMED_RE = re.compile(rf"哪(?:一)?(?:所|家|个|座|趟|条|间)?({_KINDS})|(
 POST_RE = re.compile(r"什么职(?:务|位)|哪个职(?:务|位)|职(?:务|位)是什么|什么头衔|何职|什么官职")
 # 以什么为主题 is answered by what stands between 以 and 为主题 in the article
 FRAME_RE = re.compile(r"以(?:什么|哪些|何)(?:内容|口号)?为(主题|目标|重点|核心|主线|契机|抓手|载体|宗旨|口号|理念)")
+# 哪部警示教育片, 什么曲目: the answer is a work's title (《…》)
+WORK_RE = re.compile(r"哪(?:一)?(?:部|本|首|篇)(?!门|分|队|委|位|署)|什么(?:电影|影片|书|歌|歌曲|剧|电视剧|节目|作品|曲目|片子)"
+                     r"|片名|书名|剧名|曲名|歌名")
+# 哪个区的法院: a place of that level (福田区), not the city around it
+PLACE_LEVEL_RE = re.compile(r"哪(?:个|一)?(区|县|市|省|镇|乡|州)")
 AGE_RE = re.compile(r"年纪|年龄|多大岁数|几岁|多少岁")
 
 
 @dataclass(frozen=True)
 class QuestionType:
-    kind: str  # number | ordinal | reporter | person | post | frame | place | date | named | other
+    kind: str  # number | ordinal | reporter | person | post | frame | work | place | date | named | other
     is_list: bool
     unit: str  # unit the question asks for, e.g. 家 in 多少家, the kind of name for `named` (大学); "" when unknown
 
@@ -84,14 +89,17 @@ def classify_question(question: str) -> QuestionType:
         kind = "post"
     elif frame := FRAME_RE.search(q):
         return QuestionType("frame", is_list, frame.group(1))
+    elif WORK_RE.search(q) and "多少" not in q:
+        kind = "work"
     elif any(c in q for c in PERSON_CUES) and any(c in q for c in REPORTER_CUES):
         kind = "reporter"
     elif any(c in q for c in PERSON_CUES) or PERSON_NAME_RE.search(q) or PEOPLE_LIST_RE.search(q):
         kind = "person"
     elif (named := NAMED_RE.search(q)) and not is_list and "多少" not in q:
         return QuestionType("named", is_list, named.group(1) or named.group(2))
-    elif any(c in q for c in PLACE_CUES):
-        kind = "place"
+    elif any(c in q for c in PLACE_CUES) or PLACE_LEVEL_RE.search(q):
+        level = PLACE_LEVEL_RE.search(q)
+        return QuestionType("place", is_list, level.group(1) if level else "")
     elif any(c in q.replace("哪几", "") for c in NUMBER_CUES):  # 哪几个城市 asks for names, not a count
         kind = "number"
     else:

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from ..tokenize import jieba_module
-from .facts import CLOCK_RE, CN_NUMBER_RE, DATE_RE, NUMBER_RE, _posseg
+from .facts import CLOCK_RE, CN_NUMBER_RE, DATE_RE, NUMBER_RE, TITLE_RE, _posseg
 from .focus import TITLES
 
 CLAUSE_MARKS = "，,；;。！？!?：:（）()“”"
@@ -199,7 +199,8 @@ def _name_after_posts(sentence: str, end: int) -> Value | None:
         if len(segment) > i + size and segment[i + size] not in AFTER_NAME:
             continue  # 乔尔杰维奇: a longer (transliterated) name, not one to cut
         name = segment[i:i + size]
-        if len(name) >= 2 and re.fullmatch(r"[\u4e00-\u9fff]+", name) and _looks_like_name(name[:2]):
+        if len(name) >= 2 and re.fullmatch(r"[\u4e00-\u9fff]+", name) and _looks_like_name(name[:2]) \
+                and not any(ch in name for ch in PRONOUN_CHARS):
             return Value(name, segment_start + i, segment_start + i + len(name))
     return None
 
@@ -248,6 +249,14 @@ def frame_values(sentence: str, noun: str) -> list[Value]:
     return out
 
 
+LABELLED_PLACE_RE = re.compile(r"(?:地点|场地|地址|会场|举办地|设置地点)[：:]\s*([^，,。；;：:\s]{2,30})")
+
+
+def work_values(sentence: str) -> list[Value]:
+    """The titles of works a sentence names, without their 《》: 《长城》 -> 长城."""
+    return [Value(m.group(0)[1:-1], m.start() + 1, m.end() - 1) for m in TITLE_RE.finditer(sentence)]
+
+
 def place_values(sentence: str, address: bool = False) -> list[Value]:
     """Where something happened (在府新大厦会见), then places and organisations (jieba ns / nt); street
     addresses (徐汇区天钥桥路855号) first when the question asks for an address."""
@@ -255,6 +264,9 @@ def place_values(sentence: str, address: bool = False) -> list[Value]:
         found = [Value(m.group(0), m.start(), m.end()) for m in ADDRESS_RE.finditer(sentence)]
         if found:
             return found
+    labelled = [Value(m.group(1), m.start(1), m.end(1)) for m in LABELLED_PLACE_RE.finditer(sentence)]
+    if labelled:  # 演出场地：邢台襄都万达广场4层万达影城IMAX厅
+        return labelled
     venues = [Value(m.group(1).removeprefix("位于"), m.start(1), m.end(1)) for m in PLACE_RE.finditer(sentence)]
     named: list[Value] = []
     for w, f, p in _tokens(sentence):
