@@ -6,9 +6,9 @@ import pytest
 
 from rag.answer.focus import analyze_focus, other_kind, qualifier_conflict
 from rag.answer.judge import judge
-from rag.answer.question_type import classify_question
 from rag.answer.models import NOT_FOUND
 from rag.answer.pipeline import ask
+from rag.answer.question_type import classify_question
 from rag.answer.script import normalize_question
 from rag.answer.values import person_values, titled_people
 

@@ -8,7 +8,15 @@ from dataclasses import dataclass
 from ..segment.fields import parse_reporters
 from ..segment.lines import BYLINE_RE
 from ..tokenize import tokenize
-from .focus import SUPERLATIVE_RE, QuestionFocus, after_change, event_in, other_kind, qualifier_conflict, term_positions
+from .focus import (
+    SUPERLATIVE_RE,
+    QuestionFocus,
+    after_change,
+    event_in,
+    other_kind,
+    qualifier_conflict,
+    term_positions,
+)
 from .question_type import PERSON_NAME_RE, QuestionType
 from .respective import respective_value
 from .values import (
@@ -17,15 +25,15 @@ from .values import (
     Value,
     clause_bounds,
     date_values,
-    named_values,
     frame_values,
+    named_values,
     number_values,
     ordinal_values,
-    post_values,
-    work_values,
     person_values,
     place_values,
+    post_values,
     titled_people,
+    work_values,
 )
 
 NEUTRAL = 0.5  # the question does not ask for this property
