@@ -69,6 +69,9 @@ CASES = [
     ("卡游动漫捐赠了多少张卡牌？", "卡游动漫向促进会捐赠卡牌100万张。", "100万张"),
     ("全省社会融资规模增速比全国高多少？", "全省社会融资规模同比增长13.4%，高于全国4.4个百分点。", "4.4个百分点"),
     ("毛伊岛山火已确认造成多少人死亡？", "山火已致近100人死亡，州长证实目前已确认山火导致96人死亡。", "96人"),
+    # provinces go without 省; 比全国高多少 is a change, not a sum of money
+    ("那段视频是哪个省的网友上传的？", "近日，黑龙江网友上传了一段视频。", "黑龙江"),
+    ("截至6月末四川社会融资规模同比增长，比全国高多少？", "全省社会融资规模同比增长13.4%，高于全国4.4个百分点。", "4.4个百分点"),
 ]
 
 
@@ -268,3 +271,15 @@ def test_the_part_asked_is_not_answered_by_the_whole():
 def test_a_deputy_of_a_new_post_is_not_the_post():
     assert short_answer("鲁山县背孜乡的乡长是谁？", "背孜乡副乡长孙辰辰说，村民已全部转移。") == ""
     assert short_answer("鲁山县背孜乡的副乡长是谁？", "背孜乡副乡长孙辰辰说，村民已全部转移。") == "孙辰辰"
+
+
+def test_a_date_inside_a_number_question_does_not_make_it_a_date_question():
+    assert classify_question("7月16日至18日期间共有多少名车主报警？").kind == "number"
+
+
+@pytest.mark.parametrize("question", ["《巨齿鲨2：深渊》沈阳首站路演是在哪家影院举行的？", "这起案件由深圳哪个区的法院审理？"])
+def test_a_named_place_the_passage_does_not_name_abstains(question):
+    text = "主演吴京来到沈阳和观众见面，法院判决阿华拆除空调外机。"
+    hit = Hit(rank=1, chunk_id="c1", article_id="a", title="路演", dateline="", source="s", text=text,
+              score=1.0, start=0, end=len(text))
+    assert answer_extractively(question, [hit]).abstained

@@ -234,6 +234,8 @@ def _must_abstain(question: str, best: Judged) -> str:
     event = focus.event
     if qtype.kind == "number" and event and not best.judgement.focus_ok:
         return f"问的是{event}的数量，资料中的数字说的是别的"
+    if qtype.kind == "place" and qtype.unit and not best.judgement.value:
+        return f"问的是哪个{qtype.unit}，资料中没有"
     if qtype.kind == "post" and not best.judgement.value:
         return "问的是职务，资料中没有对应的职务"
     if qtype.kind == "frame" and not best.judgement.value:

@@ -120,6 +120,11 @@ def _pick(values: list[Value], sentence: str, focus: QuestionFocus, question: st
     respective = respective_value(sentence, question, values, focus.change)
     if respective is not None:
         return respective, 1.0
+    if focus.change and re.search(r"比[^，,。？?]{0,8}(?:高|低|快|慢)", question):  # 比全国高多少: 高于全国4.4个百分点
+        compared = [v for v in values if re.search(r"(?:高于|低于|高出|低出|快于|慢于)[\u4e00-\u9fff]{0,4}$",
+                                                    sentence[max(0, v.start - 8):v.start])]
+        if compared:
+            return compared[0], 1.0
     positions = _focus_positions(focus, sentence, question)
     if SUPERLATIVE_RE.search(question):  # 最大小时降水强度出现在房山区南河: the value follows the 最 phrase
         after = [v for v in values if any(0 < v.start - m.start() <= 16 for m in re.finditer("最", sentence))]
@@ -152,6 +157,10 @@ def _pick(values: list[Value], sentence: str, focus: QuestionFocus, question: st
     if best is None:
         return values[0], 0.0
     return best, 1.0 if (best_key[0] == 0 or best_key[1] == 0) else 0.6
+
+
+PROVINCES = ("河北", "山西", "辽宁", "吉林", "黑龙江", "江苏", "浙江", "安徽", "福建", "江西", "山东", "河南", "湖北", "湖南",
+             "广东", "海南", "四川", "贵州", "云南", "陕西", "甘肃", "青海", "台湾", "内蒙古", "广西", "西藏", "宁夏", "新疆")
 
 
 def _level(value: Value, unit: str) -> Value:
@@ -213,8 +222,10 @@ def judge(question: str, qtype: QuestionType, focus: QuestionFocus, sentence: st
             values = person_values(sentence)
         else:
             values = place_values(sentence, address="地址" in question)
-            if qtype.unit:  # 哪个区 wants a 区: 福田区 out of 深圳市福田区人民法院
+            if qtype.unit in ("区", "县", "镇", "乡"):  # 哪个区 wants a 区: 福田区 out of 深圳市福田区人民法院
                 values = [_level(v, qtype.unit) for v in values if qtype.unit in v.text[1:]]
+            elif qtype.unit == "省":  # provinces go without 省: 黑龙江网友
+                values = [v for v in values if "省" in v.text[1:] or v.text.startswith(PROVINCES)]
         value, focus_ok = _pick(values, sentence, focus, question)
         if kind == "person" and value is not None:
             # a name answers only in a sentence about the question: 副主任张建刚出席 does not name a 年度人物;

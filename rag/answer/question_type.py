@@ -31,7 +31,7 @@ PEOPLE_LIST_RE = re.compile(r"哪(?:些|几|两|三|四)(?:名|位|个)?[\u4e00-
 # a named place or body of one specific kind: 哪所大学, 哪趟车次, 健身房叫什么名字; the answer must name one
 NAMED_KINDS = ("幼儿园", "小学", "中学", "大学", "学院", "学校", "医院", "派出所", "公安局", "酒店", "宾馆", "银行",
                "健身房", "车次", "航班", "社区", "街道", "村", "镇", "基金会", "商会", "法院", "检察院", "公园", "机场",
-               "集团", "剧院", "大剧院", "体育馆", "体育场", "博物馆", "美术馆", "图书馆", "纪念馆", "展览馆", "路", "大道",
+               "集团", "影院", "影城", "电影院", "剧院", "大剧院", "体育馆", "体育场", "博物馆", "美术馆", "图书馆", "纪念馆", "展览馆", "路", "大道",
                "街")
 _KINDS = "|".join(sorted(NAMED_KINDS, key=len, reverse=True))
 NAMED_RE = re.compile(rf"哪(?:一)?(?:所|家|个|座|趟|条|间)?({_KINDS})|({_KINDS})(?:的)?(?:叫什么|名称|名字)")
@@ -75,7 +75,7 @@ def classify_question(question: str) -> QuestionType:
     if not unit and any(c in q for c in ("哪天", "哪一天", "几号", "几日")):
         unit = "day"  # 哪天恢复迎客 is answered by 30日, not by 7月
     money = any(c in q for c in MONEY_CUES) or re.search(r"[\u4e00-\u9fff](?<!份)额", q)  # 进口额, not 份额
-    change = re.search(r"(?:增长|下降|提高|降低|优化|压低|减少|增加|提升|缩短|节约|节省)了?(?:多少|几)", q)
+    change = re.search(r"(?:增长|下降|提高|降低|优化|压低|减少|增加|提升|缩短|节约|节省|高|低|涨|跌)了?(?:多少|几)", q)
     if not unit and money and not change and ("多少" in q or "几" in q):
         unit = "money"
     if re.search(r"几点|几时(?!候)|什么时刻", q):
@@ -83,7 +83,7 @@ def classify_question(question: str) -> QuestionType:
     # 排名靠前的是哪几个国家 asks for names, not a rank
     if "第几" in q or (any(c in q for c in ORDINAL_CUES) and "多少" not in q and "哪" not in q):
         kind = "ordinal"
-    elif any(c in q for c in DATE_CUES):
+    elif any(c in re.sub(r"\d日期", "", q) for c in DATE_CUES):  # 18日期间 is no 日期
         kind = "date"
     elif POST_RE.search(q):
         kind = "post"
