@@ -65,7 +65,7 @@ def test_split_is_the_articles_and_follow_ups_follow():
 
 
 
-@pytest.mark.parametrize("name", ["news-dev2", "news-dev3"])
+@pytest.mark.parametrize("name", ["news-dev2", "news-dev3", "news-dev4"])
 def test_the_later_dev_sets_are_dev_only_and_their_evidence_is_verbatim(name):
     qa = ROOT / "eval" / "qa" / f"{name}.jsonl"
     articles = ROOT / "eval" / name / "articles"
