@@ -283,3 +283,11 @@ def test_a_named_place_the_passage_does_not_name_abstains(question):
     hit = Hit(rank=1, chunk_id="c1", article_id="a", title="路演", dateline="", source="s", text=text,
               score=1.0, start=0, end=len(text))
     assert answer_extractively(question, [hit]).abstained
+
+
+def test_an_enumeration_of_counts_is_no_list_of_names():
+    from rag.answer.lists import items_of
+
+    assert items_of("最近一周，一家人身险公司、一家财产险公司、一家保险集团公司宣布拟增资扩股。") == []
+    # items that carry their figure are still the items
+    assert "车载泵119.60％" in items_of("吉林搅拌站120.10％、车载泵119.60％，平均工作量同比增长居全国第一。")

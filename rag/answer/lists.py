@@ -10,6 +10,7 @@ from .facts import _posseg
 ENUM_RE = re.compile(r"[^，,。；;：:“”（）()\s]+(?:、[^，,。；;：:“”（）()、\s]+)+")
 TAIL_RE = re.compile(r"(?:等(?:[一二三四五六七八九十\d]+[个家市项条座所名位种类])?.*|[一二三四五六七八九十\d]+[个家市项条座所名位种类])$")
 JOIN_RE = re.compile(r"(?:和|及|以及|与)")
+QUANTITY_RE = re.compile(r"^[一两二三四五六七八九十\d]+[家个名位项只所座条]")
 
 
 def _first_item(text: str, width: int) -> str:
@@ -33,6 +34,8 @@ def items_of(sentence: str) -> list[str]:
         if len(pieces) < 2:
             continue
         pieces[0] = _first_item(pieces[0], max(len(p) for p in pieces[1:]))
+        if sum(bool(QUANTITY_RE.search(p)) for p in pieces) * 2 >= len(pieces):
+            continue  # 一家人身险公司、一家财产险公司: counts of kinds, not the names asked for
         out += [p.strip("“”\"'") for p in pieces if 1 <= len(p) <= 16]
     return out
 
