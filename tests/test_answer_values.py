@@ -72,6 +72,10 @@ CASES = [
     # provinces go without 省; 比全国高多少 is a change, not a sum of money
     ("那段视频是哪个省的网友上传的？", "近日，黑龙江网友上传了一段视频。", "黑龙江"),
     ("截至6月末四川社会融资规模同比增长，比全国高多少？", "全省社会融资规模同比增长13.4%，高于全国4.4个百分点。", "4.4个百分点"),
+    # 什么病 is answered by a disease's name (胰腺癌 ends in 癌, not 病); 第二天 counts no days
+    ("夺走制片人生命的是什么病？", "制片人邓细斌因胰腺癌去世，享年58岁。", "胰腺癌"),
+    # 林先生的全名 is a name with the surname 林, not the reporter's
+    ("陆丰那位原教师林先生的全名叫什么？", "记者徐驰联系上林先生，原老师林建华告诉记者此事属实。", "林建华"),
 ]
 
 
@@ -291,3 +295,7 @@ def test_an_enumeration_of_counts_is_no_list_of_names():
     assert items_of("最近一周，一家人身险公司、一家财产险公司、一家保险集团公司宣布拟增资扩股。") == []
     # items that carry their figure are still the items
     assert "车载泵119.60％" in items_of("吉林搅拌站120.10％、车载泵119.60％，平均工作量同比增长居全国第一。")
+
+
+def test_the_day_after_is_no_count_of_days():
+    assert short_answer("布朗尼在ICU重症监护室住了几天？", "布朗尼被送往医院，第二天转出重症监护室。") == ""

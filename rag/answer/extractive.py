@@ -240,13 +240,15 @@ def _must_abstain(question: str, best: Judged) -> str:
         return "问的是职务，资料中没有对应的职务"
     if qtype.kind == "frame" and not best.judgement.value:
         return f"问的是以什么为{qtype.unit}，资料中没有说"
-    if qtype.kind == "named" and not best.judgement.value:
+    if qtype.kind == "named" and not best.judgement.value and qtype.unit not in OPEN_KINDS:
         return f"问的是哪一个{qtype.unit}，资料中没有它的名称"
     return ""
 
 
 # 雨量最大的站点 is answered where the article says which was the most, not by any station
 SUPERLATIVE_ANSWER_RE = re.compile(r"最|第一|首位|居首|之最|峰值|冠军|榜首|头名|创纪录|历史新高|新高|新低")
+# diseases have open names (心肌梗塞): without one of the usual endings the sentence may still say it
+OPEN_KINDS = ("病",)
 # kinds answered only by a value of their own: a sentence without a post cannot say which post
 VALUE_KINDS = ("post", "named", "frame", "person", "work")
 

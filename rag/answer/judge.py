@@ -220,6 +220,9 @@ def judge(question: str, qtype: QuestionType, focus: QuestionFocus, sentence: st
             values = date_values(sentence, qtype.unit)
         elif kind == "person":
             values = person_values(sentence)
+            surname = re.search(r"([\u4e00-\u9fff])(?:先生|女士|小姐|老师|师傅|阿姨|大爷|某某|某)", question)
+            if surname:  # 林先生的全名 starts with 林
+                values = [v for v in values if v.text.startswith(surname.group(1))]
         else:
             values = place_values(sentence, address="地址" in question)
             if qtype.unit in ("区", "县", "镇", "乡"):  # 哪个区 wants a 区: 福田区 out of 深圳市福田区人民法院

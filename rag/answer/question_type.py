@@ -34,7 +34,8 @@ NAMED_KINDS = ("幼儿园", "小学", "中学", "大学", "学院", "学校", "�
                "集团", "影院", "影城", "电影院", "剧院", "大剧院", "体育馆", "体育场", "博物馆", "美术馆", "图书馆", "纪念馆", "展览馆", "路", "大道",
                "街")
 _KINDS = "|".join(sorted(NAMED_KINDS, key=len, reverse=True))
-NAMED_RE = re.compile(rf"哪(?:一)?(?:所|家|个|座|趟|条|间)?({_KINDS})|({_KINDS})(?:的)?(?:叫什么|名称|名字)")
+NAMED_RE = re.compile(rf"哪(?:一)?(?:所|家|个|座|趟|条|间)?({_KINDS})|({_KINDS})(?:的)?(?:叫什么|名称|名字)"
+                      r"|什么(病|奖)(?!励)")
 # how old: 多大年纪 and 年龄 want an age in 岁
 # 担任什么职务 asks for a post (副首席投资官, 县长), not for a person
 POST_RE = re.compile(r"什么职(?:务|位)|哪个职(?:务|位)|职(?:务|位)是什么|什么头衔|何职|什么官职")
@@ -96,7 +97,7 @@ def classify_question(question: str) -> QuestionType:
     elif any(c in q for c in PERSON_CUES) or PERSON_NAME_RE.search(q) or PEOPLE_LIST_RE.search(q):
         kind = "person"
     elif (named := NAMED_RE.search(q)) and not is_list and "多少" not in q:
-        return QuestionType("named", is_list, named.group(1) or named.group(2))
+        return QuestionType("named", is_list, named.group(1) or named.group(2) or named.group(3))
     elif any(c in q for c in PLACE_CUES) or PLACE_LEVEL_RE.search(q):
         level = PLACE_LEVEL_RE.search(q)
         return QuestionType("place", is_list, level.group(1) if level else "")

@@ -93,6 +93,7 @@ def number_values(sentence: str, unit: str = "") -> list[Value]:
     if unit in ("", "%"):
         found += [Value(m.group(0), m.start(), m.end()) for m in FRACTION_RE.finditer(sentence)
                   if not any(v.start <= m.start() < v.end for v in found)]
+    found = [v for v in found if v.text[:1].isdigit() or sentence[v.start - 1:v.start] != "第"]  # 第二天 counts no days
     if unit != "time":
         found = [v for v in found if not any(s <= v.start < e for s, e in dates)]
     if unit:
@@ -287,6 +288,7 @@ POINTERS = ("这", "那", "该", "此", "本", "其", "一", "某", "各", "每"
 LINK_WORDS = frozenset("是 在 有 为 到 往 去 向 被 把 将 于 的 及 和 与 或 前往 来到 位于".split())
 NAME_PARTS_STOP = ("p", "c", "d", "r", "m", "x", "uj", "ul", "uz", "ud", "ug", "uv", "f", "t")
 ROADS = ("路", "大道", "街")
+DISEASES = ("病", "症", "癌", "炎", "瘤", "综合征")
 
 
 def named_values(sentence: str, kind: str) -> list[Value]:
@@ -299,13 +301,14 @@ def named_values(sentence: str, kind: str) -> list[Value]:
     tokens = _tokens(sentence)
     out = []
     road = kind in ROADS
+    endings = DISEASES if kind == "病" else (kind,)  # 什么病 is answered by 胰腺癌 as well
     for i, (word, flag, pos) in enumerate(tokens):
         if road and word.startswith(kind) and word[len(kind):] in ("上", "口", "边", "段", "旁"):
             word = kind  # 开拓|路上: the road ends before 上
-        if not word.endswith(kind):
+        if not word.endswith(endings):
             continue
         end, j = pos + len(word), i - 1
-        if word != kind and (jieba.dt.FREQ.get(word) or 0) > 100 and (j < 0 or tokens[j][1] not in NAMED_FLAGS):
+        if word not in endings and (jieba.dt.FREQ.get(word) or 0) > 100 and (j < 0 or tokens[j][1] not in NAMED_FLAGS):
             continue  # 示范|村镇, 城镇: a word of the language, not a name
         # the name runs back over nouns and names (青岛|威斯汀|酒店, 宝|山镇), not over 与/这/一家 or a verb
         start = pos
@@ -317,7 +320,7 @@ def named_values(sentence: str, kind: str) -> list[Value]:
                 break
             start, j = p, j - 1
         name = sentence[start:end]
-        if len(name) > len(kind) and not name.startswith(POINTERS):
+        if len(name) > len(word if word in endings else kind) and not name.startswith(POINTERS):
             out.append(Value(name, start, end))
     return out
 
