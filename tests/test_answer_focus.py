@@ -11,6 +11,7 @@ from rag.answer.pipeline import ask
 from rag.answer.question_type import classify_question
 from rag.answer.script import normalize_question
 from rag.answer.values import person_values, titled_people
+from tests.passages import passage
 
 
 def test_export_question_answers_export_not_the_total(seed_index):
@@ -164,11 +165,9 @@ def test_the_respective_value_of_the_one_item_asked():
 
 def test_a_near_miss_kind_abstains_and_says_which_kind_it_found():
     from rag.answer.extractive import answer_extractively
-    from rag.models import Hit
 
     text = "上半年，吉林省固定资产投资同比增长0.9％，增速比1至5月提高11.4个百分点。"
-    hit = Hit(rank=1, chunk_id="c1", article_id="a1", title="吉林经济", dateline="", source="s", text=text,
-              score=1.0, start=0, end=len(text))
+    hit = passage(text, "吉林经济")
     answer = answer_extractively("2023年上半年吉林省基础设施投资同比增长多少？", [hit])
     assert answer.abstained and "固定资产投资" in " ".join(answer.notes)
     asked = answer_extractively("2023年上半年吉林省固定资产投资同比增长多少？", [hit])
@@ -177,13 +176,8 @@ def test_a_near_miss_kind_abstains_and_says_which_kind_it_found():
 
 def test_when_only_another_kind_names_the_asked_noun_the_answerer_abstains():
     from rag.answer.extractive import answer_extractively
-    from rag.models import Hit
 
-    def hit(n, text):
-        return Hit(rank=n, chunk_id=f"c{n}", article_id="a", title="四川金融", dateline="", source="s", text=text,
-                   score=1.0, start=0, end=len(text))
-
-    loans = hit(1, "截至6月末，四川金融机构存款余额突破12万亿元，同比增长10.8%。")
-    other = hit(2, "其中，个人住房贷款余额1.2万亿元，同比增长25%。")
+    loans = passage(title="四川金融", n=1, text="截至6月末，四川金融机构存款余额突破12万亿元，同比增长10.8%。")
+    other = passage(title="四川金融", n=2, text="其中，个人住房贷款余额1.2万亿元，同比增长25%。")
     answer = answer_extractively("截至2023年6月末四川绿色贷款余额是多少？", [loans, other])
     assert answer.abstained

@@ -8,7 +8,7 @@ from rag.answer.focus import analyze_focus, event_in
 from rag.answer.judge import judge
 from rag.answer.question_type import classify_question
 from rag.answer.values import person_values, place_values
-from rag.models import Hit
+from tests.passages import passage
 
 CASES = [
     # a transliterated name after a post, and one before the post it takes
@@ -148,8 +148,7 @@ def test_named_kinds_and_people_asked_by_name():
 
 def _ask_one_passage(question: str, title: str, text: str):
     """The extractive answer over a single retrieved passage."""
-    hit = Hit(rank=1, chunk_id="c1", article_id="a1", title=title, dateline="", source="s", text=text, score=1.0,
-              start=0, end=len(text))
+    hit = passage(text, title)
     return answer_extractively(question, [hit])
 
 
@@ -212,12 +211,8 @@ def test_a_list_of_people_names_every_person_once():
 
 
 def test_a_superlative_question_prefers_the_sentence_that_says_which_was_most():
-    def hit(n, text):
-        return Hit(rank=n, chunk_id=f"c{n}", article_id="a", title="北京雷阵雨", dateline="", source="s", text=text,
-                   score=1.0, start=0, end=len(text))
-
-    plain = hit(1, "20日傍晚至21日白天，北京迎来久违的雷阵雨天气，房山区降水明显。")
-    most = hit(2, "最大小时降水强度出现在房山区南河，为62.6毫米/小时。")
+    plain = passage(title="北京雷阵雨", n=1, text="20日傍晚至21日白天，北京迎来久违的雷阵雨天气，房山区降水明显。")
+    most = passage(title="北京雷阵雨", n=2, text="最大小时降水强度出现在房山区南河，为62.6毫米/小时。")
     answer = answer_extractively("20日至21日北京那场雷阵雨里，哪个地方小时降水强度最大？", [plain, most])
     assert answer.short_answer == "房山区南河"
     assert classify_question("最高检通报的案件有多少件？").kind == "number"
@@ -227,8 +222,7 @@ def test_a_superlative_question_prefers_the_sentence_that_says_which_was_most():
 
 def test_a_post_question_without_a_post_abstains():
     text = "Sherman认为决策层行动迟缓，最终将不得不大幅降息。"
-    hit = Hit(rank=1, chunk_id="c1", article_id="a", title="DoubleLine", dateline="", source="s", text=text,
-              score=1.0, start=0, end=len(text))
+    hit = passage(text, "DoubleLine")
     answer = answer_extractively("Sherman在DoubleLine担任什么职务？", [hit])
     assert answer.abstained and any("职务" in n for n in answer.notes)
 
@@ -251,8 +245,7 @@ def test_a_name_the_article_keeps_back_is_no_name():
 
 def test_an_item_summed_with_others_is_not_answered_by_the_sum():
     text = "法院判决医院赔偿死者家属死亡赔偿金、丧葬费等共计79余万元。"
-    hit = Hit(rank=1, chunk_id="c1", article_id="a", title="建昌输血案", dateline="", source="s", text=text,
-              score=1.0, start=0, end=len(text))
+    hit = passage(text, "建昌输血案")
     answer = answer_extractively("建昌输血感染艾滋病一案中，法院判赔的丧葬费是多少？", [hit])
     assert answer.abstained and "合计" in " ".join(answer.notes)
     total = answer_extractively("建昌输血感染艾滋病一案中，法院判赔共计多少？", [hit])
@@ -266,8 +259,7 @@ def test_a_pronoun_is_no_name():
 
 def test_the_part_asked_is_not_answered_by_the_whole():
     text = "上半年，全国黄金消费量554.88吨，同比增长16.37%。其中：黄金首饰368.26吨，同比增长14.82%。"
-    hit = Hit(rank=1, chunk_id="c1", article_id="a", title="上半年黄金消费", dateline="", source="s", text=text,
-              score=1.0, start=0, end=len(text))
+    hit = passage(text, "上半年黄金消费")
     assert answer_extractively("2023年上半年全国黄金首饰消费了多少？", [hit]).short_answer == "368.26吨"
     assert answer_extractively("2023年上半年全国黄金消费量是多少？", [hit]).short_answer == "554.88吨"
 
@@ -284,8 +276,7 @@ def test_a_date_inside_a_number_question_does_not_make_it_a_date_question():
 @pytest.mark.parametrize("question", ["《巨齿鲨2：深渊》沈阳首站路演是在哪家影院举行的？", "这起案件由深圳哪个区的法院审理？"])
 def test_a_named_place_the_passage_does_not_name_abstains(question):
     text = "主演吴京来到沈阳和观众见面，法院判决阿华拆除空调外机。"
-    hit = Hit(rank=1, chunk_id="c1", article_id="a", title="路演", dateline="", source="s", text=text,
-              score=1.0, start=0, end=len(text))
+    hit = passage(text, "路演")
     assert answer_extractively(question, [hit]).abstained
 
 
