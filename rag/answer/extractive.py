@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from ..chunking import split_sentences
 from ..models import Hit
@@ -63,14 +64,16 @@ class Judged:
     score: float
 
 
+@lru_cache(maxsize=4096)
+def _passage_sentences(text: str) -> tuple[tuple[int, int, str, frozenset[str]], ...]:
+    """(start, end, sentence, words) of a passage: the same passages come back question after question."""
+    return tuple((start, end, text[start:end], frozenset(tokenize(text[start:end])))
+                 for start, end in split_sentences(text) if end - start >= 4)
+
+
 def _sentences(hits: list[Hit]) -> list[Candidate]:
-    out = []
-    for i, hit in enumerate(hits):
-        for start, end in split_sentences(hit.text):
-            text = hit.text[start:end]
-            if len(text) >= 4:
-                out.append(Candidate(i, start, end, text, frozenset(tokenize(text))))
-    return out
+    return [Candidate(i, start, end, text, tokens) for i, hit in enumerate(hits)
+            for start, end, text, tokens in _passage_sentences(hit.text)]
 
 
 def _type_match(qtype: QuestionType, text: str) -> float:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ..normalize import compact
 from ..tokenize import jieba_posseg
@@ -26,6 +27,12 @@ def _posseg():
     return jieba_posseg()
 
 
+@lru_cache(maxsize=8192)
+def tagged(text: str) -> tuple[tuple[str, str], ...]:
+    """(word, part of speech) of a text: the answerer tags the same sentences for every check, so once each."""
+    return tuple((w.word, w.flag) for w in _posseg().cut(text))
+
+
 def numbers(text: str) -> list[str]:
     """Arabic numbers (with their unit when one follows) and Chinese-numeral quantities."""
     found = [m.group(0) for m in NUMBER_RE.finditer(text)]
@@ -39,7 +46,7 @@ def dates(text: str) -> list[str]:
 
 def names(text: str, flags: tuple[str, ...] = ("nr", "ns", "nt")) -> list[str]:
     """People (nr), places (ns) and organisations (nt) of two or more characters."""
-    return [w.word for w in _posseg().cut(text) if w.flag in flags and len(w.word) >= 2]
+    return [word for word, flag in tagged(text) if flag in flags and len(word) >= 2]
 
 
 def key_facts(text: str) -> list[str]:

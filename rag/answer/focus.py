@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ..tokenize import jieba_module
-from .facts import _posseg
+from .facts import tagged
 
 # 几千亩 is a vague quantity, not the question word
 CUE_RE = re.compile(r"多少|几(?![十百千万亿])|谁|哪|何时|何地|何处|什么|多久|多长|多大|多高|多远|多快|多重|是否|有没有|是不是|能否|吗")
@@ -112,7 +112,7 @@ def analyze_focus(question: str) -> QuestionFocus:
     q = question.strip().rstrip("？?。！!")
     cue = next((m for m in CUE_RE.finditer(q) if q[max(0, m.start() - 1):m.start()] not in ("这", "那", "前", "近", "头")
                 or m.start() == 0), None)  # 这几天 is not the question word
-    tokens = [(w.word, w.flag) for w in _posseg().cut(q)]
+    tokens = list(tagged(q))
     starts, pos = [], 0
     for word, _ in tokens:
         starts.append(pos)
@@ -157,19 +157,19 @@ def analyze_focus(question: str) -> QuestionFocus:
     if cue and cue.group(0) in ("多少", "几"):  # 哪个场馆 / 什么文件 name a category, not a word of the answer
         rest = q[cue.end():]
         rest = rest[1:] if rest[:1] in MEASURE or rest[:1] in "大" else rest  # 多少个赛项, 几大方面
-        for w in _posseg().cut(rest[:8]):
-            if w.word in MEASURE or w.flag in ("m", "q", "r", "uj"):
+        for word, flag in tagged(rest[:8]):
+            if word in MEASURE or flag in ("m", "q", "r", "uj"):
                 if head:
                     break
                 continue
-            if w.word in GENERIC:
+            if word in GENERIC:
                 break
-            if w.flag.startswith("n") or w.flag in ("vn", "b"):
-                head = w.word  # the last noun of the run: 意大利设计师 -> 设计师
+            if flag.startswith("n") or flag in ("vn", "b"):
+                head = word  # the last noun of the run: 意大利设计师 -> 设计师
                 continue
-            if not head and w.flag == "v" and len(w.word) >= 2 and w.word not in SKIP:
-                head = w.word  # 多少人受伤: the count is of those injured, not of those killed
-                event = w.word if w.word in EVENTS else ""
+            if not head and flag == "v" and len(word) >= 2 and word not in SKIP:
+                head = word  # 多少人受伤: the count is of those injured, not of those killed
+                event = word if word in EVENTS else ""
             break
     title, tpos = _title_in(q)
     deputy = bool(title) and q[max(0, tpos - 1):tpos] == "副"
@@ -250,9 +250,9 @@ def other_kind(focus: QuestionFocus, sentence: str, question: str = "", value_at
     if not noun or modifier in sentence or noun not in sentence:  # 其中船舶海工装备增长…: the asked part is given
         return ""
     spans, pos = [], 0
-    for w in _posseg().cut(sentence):
-        spans.append((pos, pos + len(w.word), w.flag))
-        pos += len(w.word)
+    for word, flag in tagged(sentence):
+        spans.append((pos, pos + len(word), flag))
+        pos += len(word)
     places = [m.start() for m in re.finditer(re.escape(noun), sentence)]
     at = max((p for p in places if p < value_at), default=places[0])
     return _modifier_at(sentence, at, spans, question, modifier)

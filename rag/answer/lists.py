@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from .facts import _posseg
+from .facts import tagged
 
 ENUM_RE = re.compile(r"[^，,。；;：:“”（）()\s]+(?:、[^，,。；;：:“”（）()、\s]+)+")
 TAIL_RE = re.compile(r"(?:等(?:[一二三四五六七八九十\d]+[个家市项条座所名位种类])?.*|[一二三四五六七八九十\d]+[个家市项条座所名位种类])$")
@@ -15,7 +15,7 @@ QUANTITY_RE = re.compile(r"^[一两二三四五六七八九十\d]+[家个名位�
 
 def _first_item(text: str, width: int) -> str:
     """The end of the enumeration's first piece, about as long as the other items: 青岛市会同烟台 -> 烟台."""
-    words = [(w.word, w.flag) for w in _posseg().cut(text)]
+    words = list(tagged(text))
     item = ""
     for word, flag in reversed(words):
         if item and (len(item) >= width or flag in ("uj", "ul", "v", "p", "c", "d", "x")):

@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 
 from ..models import Hit
 from ..segment.fields import parse_reporters
-from .facts import _posseg
+from .facts import _posseg, tagged
 from .focus import CUE_RE, TITLES
 from .judge import is_byline
 from .question_type import ROLE_ENDINGS
@@ -79,7 +79,7 @@ def _entity_in(sentence: str, clause: str, noun: str) -> str:
             if noun.endswith(title) and name.text not in clause:
                 return name.text
     fits = PERSON_FLAGS if person else ("ns",) if noun.endswith(PLACE_NOUNS) else ("nt", "nz", "j")
-    words = [(w.word, w.flag) for w in _posseg().cut(sentence)]
+    words = list(tagged(sentence))
     pos = 0
     found = []
     for i, (word, flag) in enumerate(words):

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from ..tokenize import jieba_module
-from .facts import CLOCK_RE, CN_NUMBER_RE, DATE_RE, NUMBER_RE, TITLE_RE, _posseg
+from .facts import CLOCK_RE, CN_NUMBER_RE, DATE_RE, NUMBER_RE, TITLE_RE, tagged
 from .focus import TITLES
 
 CLAUSE_MARKS = "，,；;。！？!?：:（）()“”"
@@ -118,9 +118,9 @@ def date_values(sentence: str, unit: str = "") -> list[Value]:
 
 def _tokens(sentence: str) -> list[tuple[str, str, int]]:
     out, pos = [], 0
-    for w in _posseg().cut(sentence):
-        out.append((w.word, w.flag, pos))
-        pos += len(w.word)
+    for word, flag in tagged(sentence):
+        out.append((word, flag, pos))
+        pos += len(word)
     return out
 
 
