@@ -456,11 +456,29 @@ def test_qa_format_document_names_every_field():
 
 # --- 8. unexpected errors, settings from one module ---------------------------------------------------------------
 
+def test_a_chunk_size_out_of_range_is_a_usage_error_for_rag_chunks_too():
+    _one_line(_rag("chunks", PAGE, "--chunk-size", "-5"), 2, "--chunk-size -5", "too small")
+
+
 def test_an_unexpected_error_is_one_line_unless_rag_debug(tmp_path):
-    # `rag chunks --chunk-size -5` still ends in a ValueError inside the chunker: a stand-in for any bug
-    args = ("chunks", PAGE, "--chunk-size", "-5")
-    _one_line(_rag(*args), 1, "rag: unexpected error (ValueError", "RAG_DEBUG=1")
-    debug = _rag(*args, env={"RAG_DEBUG": "1"})
+    # a stand-in for any bug: the real CLI, with `rag chunks` replaced by a function that fails
+    script = tmp_path / "buggy_rag.py"
+    script.write_text("import sys\n"
+                      "import rag.cli.corpus_cmds as corpus\n"
+                      "def bug(args):\n"
+                      "    raise ValueError('a bug stands in here')\n"
+                      "corpus.run_chunks = bug\n"
+                      "from rag.cli import main\n"
+                      "sys.exit(main(['chunks', sys.argv[1]]))\n", encoding="utf-8")
+
+    def run(env):
+        base = {k: v for k, v in os.environ.items() if k != "RAG_DEBUG"}
+        full = {**base, "HF_HUB_OFFLINE": "1", "PYTHONPATH": str(REPO), **env}
+        return subprocess.run([sys.executable, str(script), str(PAGE)], capture_output=True, text=True,
+                              env=full, cwd=REPO, timeout=300, check=False)
+
+    _one_line(run({}), 1, "rag: unexpected error (ValueError", "RAG_DEBUG=1")
+    debug = run({"RAG_DEBUG": "1"})
     assert debug.returncode == 1 and "Traceback" in debug.stderr
 
 

@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from ..chunking import ChunkSettings
+from ..errors import RagError
 from ..ingest import ingest_paths
 from ..settings import default_seeds
 from .output import print_json, report_problems
@@ -18,8 +19,12 @@ def add_chunk_options(parser: argparse.ArgumentParser) -> None:
 
 
 def chunk_settings(args: argparse.Namespace) -> ChunkSettings:
-    return ChunkSettings(size=args.chunk_size, overlap=args.chunk_overlap,
-                         max_size=max(ChunkSettings().max_size, args.chunk_size))
+    """The chunking the options ask for; a size or overlap out of range is a usage error, for every command."""
+    try:
+        return ChunkSettings(size=args.chunk_size, overlap=args.chunk_overlap,
+                             max_size=max(ChunkSettings().max_size, args.chunk_size))
+    except ValueError as exc:
+        raise RagError(f"--chunk-size {args.chunk_size} --chunk-overlap {args.chunk_overlap}: {exc}") from None
 
 
 def register(sub) -> None:

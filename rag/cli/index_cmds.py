@@ -120,11 +120,7 @@ def register(sub) -> None:
 
 
 def run_index(args: argparse.Namespace) -> int:
-    try:
-        chunking = chunk_settings(args)
-    except ValueError as exc:
-        raise RagError(f"--chunk-size {args.chunk_size} --chunk-overlap {args.chunk_overlap}: {exc}") from None
-    settings = IndexSettings(embedder=args.embedder or default_embedder(), chunking=chunking,
+    settings = IndexSettings(embedder=args.embedder or default_embedder(), chunking=chunk_settings(args),
                              dense_kind=args.dense, record_fields=_record_fields(args))
     index_dir = args.index or default_index_dir()
     if str(index_dir).startswith("milvus:"):
