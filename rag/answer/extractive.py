@@ -12,7 +12,7 @@ from ..models import Hit
 from ..tokenize import tokenize
 from .abstention import agreement, load_model
 from .facts import CLOCK_RE, DATE_RE
-from .focus import SUPERLATIVE_RE, analyze_focus, other_kind, qualifier_conflict
+from .focus import SUPERLATIVE_RE, QuestionFocus, analyze_focus, other_kind, qualifier_conflict
 from .judge import Judgement, in_total_only, is_byline, judge
 from .lists import items_of, list_items, people_items
 from .models import NOT_FOUND, Answer, Citation
@@ -226,10 +226,8 @@ def _must_abstain(question: str, best: Judged) -> str:
     money = [t for t in focus.terms if MONEY_ATTRIBUTE.search(t)]
     if qtype.kind == "number" and qtype.unit in MONEY_ASKED and money and not best.judgement.focus_ok:
         return f"问的是{money[0]}，资料中的金额说的是别的"
-    other = (other_kind(focus, best.cand.text, question, best.cand.text.find(best.judgement.value))
-             if qtype.kind == "number" and best.judgement.value else "")
-    if other:
-        return f"问的是{''.join(focus.kind)}，资料中的数字说的是{other}{focus.kind[1]}"
+    if qtype.kind == "number" and (note := _another_kind_note(question, focus, best)):
+        return note  # 固定资产投资 does not answer 基础设施投资
     if qtype.kind == "number" and best.judgement.value:
         at = best.cand.text.find(best.judgement.value)
         if in_total_only(focus, best.cand.text, Value(best.judgement.value, at, at + len(best.judgement.value))):
@@ -264,16 +262,21 @@ def _valued(judged: list[Judged], kind: str, within: float = 0.5) -> Judged:
     return next((j for j in judged[1:] if j.judgement.value and j.score >= within * best.score), best)
 
 
+def _another_kind_note(question: str, focus: QuestionFocus, judged: Judged) -> str:
+    """The note for a sentence whose value is of another kind of the asked quantity, "" when it is not."""
+    if not judged.judgement.value:
+        return ""
+    other = other_kind(focus, judged.cand.text, question, judged.cand.text.find(judged.judgement.value))
+    return f"问的是{''.join(focus.kind)}，资料中的数字说的是{other}{focus.kind[1]}" if other else ""
+
+
 def _only_another_kind(question: str, best: Judged, judged: list[Judged]) -> str:
     """The best sentence says nothing of the asked quantity, and the one that names its noun names another kind
-    (各项贷款 beside 绿色贷款余额 missing): the article does not give it."""
+    (住房贷款余额 beside 绿色贷款余额 missing): the article does not give it."""
     if best.judgement.focus_ok or classify_question(question).kind != "number":
         return ""
     focus = analyze_focus(question)
-    for j in judged:
-        if j.judgement.value and (other := other_kind(focus, j.cand.text, question, j.cand.text.find(j.judgement.value))):
-            return f"问的是{''.join(focus.kind)}，资料中的数字说的是{other}{focus.kind[1]}"
-    return ""
+    return next((note for j in judged if (note := _another_kind_note(question, focus, j))), "")
 
 
 def answer_extractively(question: str, hits: list[Hit], settings: ExtractiveSettings = ExtractiveSettings(),
@@ -285,13 +288,13 @@ def answer_extractively(question: str, hits: list[Hit], settings: ExtractiveSett
     judged = judged_candidates(question, hits, settings)
     if not judged:
         return not_found(asked, hits, answerer, 0.0)
-    best = _valued(judged, classify_question(question).kind)
+    qtype = classify_question(question)
+    best = _valued(judged, qtype.kind)
     signals = signals_of(question, best, hits)
     probability = round(load_model().probability(signals), 4)
     note = _must_abstain(question, best) or _only_another_kind(question, best, judged)
     if note or probability < settings.abstain_threshold:
         return replace(not_found(asked, hits, answerer, probability, note), signals=signals)
-    qtype = classify_question(question)
     limit = settings.list_sentences if qtype.is_list else settings.max_sentences
     chosen = [best.cand]
     for other in judged[1:]:

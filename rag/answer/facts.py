@@ -33,6 +33,15 @@ def tagged(text: str) -> tuple[tuple[str, str], ...]:
     return tuple((w.word, w.flag) for w in _posseg().cut(text))
 
 
+def tagged_at(text: str) -> list[tuple[str, str, int]]:
+    """(word, part of speech, where the word starts) of a text."""
+    out, pos = [], 0
+    for word, flag in tagged(text):
+        out.append((word, flag, pos))
+        pos += len(word)
+    return out
+
+
 def numbers(text: str) -> list[str]:
     """Arabic numbers (with their unit when one follows) and Chinese-numeral quantities."""
     found = [m.group(0) for m in NUMBER_RE.finditer(text)]

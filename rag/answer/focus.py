@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ..tokenize import jieba_module
-from .facts import tagged
+from .facts import tagged, tagged_at
 
 # 几千亩 is a vague quantity, not the question word
 CUE_RE = re.compile(r"多少|几(?![十百千万亿])|谁|哪|何时|何地|何处|什么|多久|多长|多大|多高|多远|多快|多重|是否|有没有|是不是|能否|吗")
@@ -195,8 +195,10 @@ def term_positions(word: str, sentence: str, question: str) -> list[int]:
     return out
 
 
-CHANGE_RE = re.compile(r"(?:增长|增加|上涨|提高|提升|上升|下降|减少|下跌|降低|回落|增|降|涨|跌)(?:了|为|达|至)?$"
-                       r"|(?:高于|低于|高出|低出|快于|慢于)[\u4e00-\u9fff]{0,4}$")
+# 高于全国4.4个百分点: a value compared with another (比全国高多少)
+COMPARED_RE = re.compile(r"(?:高于|低于|高出|低出|快于|慢于)[\u4e00-\u9fff]{0,4}$")
+CHANGE_RE = re.compile(r"(?:增长|增加|上涨|提高|提升|上升|下降|减少|下跌|降低|回落|增|降|涨|跌)(?:了|为|达|至)?$|"
+                       + COMPARED_RE.pattern)
 
 
 def after_change(sentence: str, start: int) -> bool:
@@ -249,10 +251,7 @@ def other_kind(focus: QuestionFocus, sentence: str, question: str = "", value_at
     modifier, noun = focus.kind
     if not noun or modifier in sentence or noun not in sentence:  # 其中船舶海工装备增长…: the asked part is given
         return ""
-    spans, pos = [], 0
-    for word, flag in tagged(sentence):
-        spans.append((pos, pos + len(word), flag))
-        pos += len(word)
+    spans = [(at, at + len(word), flag) for word, flag, at in tagged_at(sentence)]
     places = [m.start() for m in re.finditer(re.escape(noun), sentence)]
     at = max((p for p in places if p < value_at), default=places[0])
     return _modifier_at(sentence, at, spans, question, modifier)

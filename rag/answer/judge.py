@@ -9,6 +9,7 @@ from ..segment.fields import parse_reporters
 from ..segment.lines import BYLINE_RE
 from ..tokenize import tokenize
 from .focus import (
+    COMPARED_RE,
     SUPERLATIVE_RE,
     QuestionFocus,
     after_change,
@@ -121,8 +122,7 @@ def _pick(values: list[Value], sentence: str, focus: QuestionFocus, question: st
     if respective is not None:
         return respective, 1.0
     if focus.change and re.search(r"比[^，,。？?]{0,8}(?:高|低|快|慢)", question):  # 比全国高多少: 高于全国4.4个百分点
-        compared = [v for v in values if re.search(r"(?:高于|低于|高出|低出|快于|慢于)[\u4e00-\u9fff]{0,4}$",
-                                                    sentence[max(0, v.start - 8):v.start])]
+        compared = [v for v in values if COMPARED_RE.search(sentence[max(0, v.start - 8):v.start])]
         if compared:
             return compared[0], 1.0
     positions = _focus_positions(focus, sentence, question)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 
 from ..models import Hit
 from ..segment.fields import parse_reporters
-from .facts import _posseg, tagged
+from .facts import _posseg, tagged_at
 from .focus import CUE_RE, TITLES
 from .judge import is_byline
 from .question_type import ROLE_ENDINGS
@@ -79,10 +79,9 @@ def _entity_in(sentence: str, clause: str, noun: str) -> str:
             if noun.endswith(title) and name.text not in clause:
                 return name.text
     fits = PERSON_FLAGS if person else ("ns",) if noun.endswith(PLACE_NOUNS) else ("nt", "nz", "j")
-    words = list(tagged(sentence))
-    pos = 0
+    words = tagged_at(sentence)
     found = []
-    for i, (word, flag) in enumerate(words):
+    for i, (word, flag, pos) in enumerate(words):
         if not person and (word.endswith(noun[-2:]) or word.endswith(noun[-1]) and len(noun) == 1):
             name = word
             j = i - 1
@@ -93,7 +92,6 @@ def _entity_in(sentence: str, clause: str, noun: str) -> str:
                 found.append((pos, name))
         elif flag in fits and len(word) >= 2 and word not in clause and sentence[pos + len(word):][:1] not in "：:":
             found.append((pos, word))  # 正文： and 原标题： label the archive's fields; they name nothing
-        pos += len(word)
     if not found:
         return ""
     exact = [f for f in found if f[1].endswith(noun)]

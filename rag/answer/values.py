@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from ..tokenize import jieba_module
-from .facts import CLOCK_RE, CN_NUMBER_RE, DATE_RE, NUMBER_RE, TITLE_RE, tagged
+from .facts import CLOCK_RE, CN_NUMBER_RE, DATE_RE, NUMBER_RE, TITLE_RE, tagged_at
 from .focus import TITLES
 
 CLAUSE_MARKS = "，,；;。！？!?：:（）()“”"
@@ -116,14 +116,6 @@ def date_values(sentence: str, unit: str = "") -> list[Value]:
     return found
 
 
-def _tokens(sentence: str) -> list[tuple[str, str, int]]:
-    out, pos = [], 0
-    for word, flag in tagged(sentence):
-        out.append((word, flag, pos))
-        pos += len(word)
-    return out
-
-
 SURNAMES = set("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢"
                "姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常"
                "温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴"
@@ -152,7 +144,7 @@ def _looks_like_name(word: str) -> bool:
 def person_values(sentence: str, titled: list[tuple[str, Value, str, bool]] | None = None) -> list[Value]:
     """Whole person names: nr words that end where the name ends, not cut out of a place (西有藏|马山).
     `titled`: the sentence's titled_people when the caller has them already."""
-    tokens = _tokens(sentence)
+    tokens = tagged_at(sentence)
     out = []
     for i, (word, flag, pos) in enumerate(tokens):
         if flag != "nr" or not 2 <= len(word) <= 4 or not re.fullmatch(r"[\u4e00-\u9fff·]+", word):
@@ -175,13 +167,14 @@ def person_values(sentence: str, titled: list[tuple[str, Value, str, bool]] | No
 
 _AFTER_TITLED = (r"(?=表示|介绍|所说|说|指出|认为|称|强调|告诉|坦言|透露|出席|主持|会见|汇报|发言|出任|担任|接受|"
                  r"一行|等|在|向|对|与|和|同|带领|率|[，,。、；;：:\s（()“”]|$)")
-TITLED_RE = re.compile("(" + "|".join(sorted(TITLES, key=len, reverse=True)) + ")"
+TITLE_ALTERNATIVES = "|".join(sorted(TITLES, key=len, reverse=True))  # the longest post first: 副总经理 before 经理
+TITLED_RE = re.compile("(" + TITLE_ALTERNATIVES + ")"
                        r"((?:" + FOREIGN_NAME + r"|[\u4e00-\u9fff·]{2,4}?)" + _AFTER_TITLED +
                        r"|[A-Z][a-zA-Z'’-]+(?: [A-Z][a-zA-Z'’-]+){0,2}(?![A-Za-z'’-]))")
 CHAIN_MARKS = "，,；;。！？!?：:“”（(\n "
 
 
-ANY_TITLE_RE = re.compile("|".join(sorted(TITLES, key=len, reverse=True)))
+ANY_TITLE_RE = re.compile(TITLE_ALTERNATIVES)
 # a character that follows a two-character name rather than ending a three-character one (张伟表示, 王波主持)
 AFTER_NAME = frozenset("说表指在向对与和同等率带称认也都就还是已将会曾正被把让给为出作接介透告强坦发致讲提所的一今近昨及均亦做主"
                        "参看来去到从前后上下中分于以此其该这那时")
@@ -231,7 +224,7 @@ def titled_people(sentence: str) -> list[tuple[str, Value, str, bool]]:
     return out
 
 
-POST_RE = re.compile(r"(?:常务)?副?(?:" + "|".join(sorted(TITLES, key=len, reverse=True)) + ")")
+POST_RE = re.compile(r"(?:常务)?副?(?:" + TITLE_ALTERNATIVES + ")")
 
 
 def post_values(sentence: str) -> list[Value]:
@@ -270,7 +263,7 @@ def place_values(sentence: str, address: bool = False) -> list[Value]:
         return labelled
     venues = [Value(m.group(1).removeprefix("位于"), m.start(1), m.end(1)) for m in PLACE_RE.finditer(sentence)]
     named: list[Value] = []
-    for w, f, p in _tokens(sentence):
+    for w, f, p in tagged_at(sentence):
         if f in ("ns", "nt") and len(w) >= 2 and w not in NEWS_AGENCIES:
             if named and named[-1].end == p:  # 海淀区|凤凰岭 is one place
                 named[-1] = Value(named[-1].text + w, named[-1].start, p + len(w))
@@ -298,7 +291,7 @@ def named_values(sentence: str, kind: str) -> list[Value]:
         return [Value(m.group(0), m.start(), m.end()) for m in (TRAIN_RE if kind == "车次" else FLIGHT_RE)
                 .finditer(sentence)]
     jieba = jieba_module()
-    tokens = _tokens(sentence)
+    tokens = tagged_at(sentence)
     out = []
     road = kind in ROADS
     endings = DISEASES if kind == "病" else (kind,)  # 什么病 is answered by 胰腺癌 as well
