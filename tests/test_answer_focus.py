@@ -163,17 +163,6 @@ def test_the_respective_value_of_the_one_item_asked():
     assert judge(size, classify_question(size), analyze_focus(size), sentence).value == "146.4亿元"
 
 
-def test_a_near_miss_kind_abstains_and_says_which_kind_it_found():
-    from rag.answer.extractive import answer_extractively
-
-    text = "上半年，吉林省固定资产投资同比增长0.9％，增速比1至5月提高11.4个百分点。"
-    hit = passage(text, "吉林经济")
-    answer = answer_extractively("2023年上半年吉林省基础设施投资同比增长多少？", [hit])
-    assert answer.abstained and "固定资产投资" in " ".join(answer.notes)
-    asked = answer_extractively("2023年上半年吉林省固定资产投资同比增长多少？", [hit])
-    assert not asked.abstained and asked.short_answer == "0.9％"
-
-
 def test_when_only_another_kind_names_the_asked_noun_the_answerer_abstains():
     from rag.answer.extractive import answer_extractively
 
