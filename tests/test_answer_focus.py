@@ -170,3 +170,31 @@ def test_when_only_another_kind_names_the_asked_noun_the_answerer_abstains():
     other = passage(title="四川金融", n=2, text="其中，个人住房贷款余额1.2万亿元，同比增长25%。")
     answer = answer_extractively("截至2023年6月末四川绿色贷款余额是多少？", [loans, other])
     assert answer.abstained
+
+
+def test_levels_are_one_category_however_written():
+    focus = analyze_focus("水利部对福建省启动了二级洪水防御应急响应的是哪天？")
+    assert focus.qualifiers == (("level", "二级"),)
+    assert not qualifier_conflict(focus, "水利部启动洪水防御Ⅱ级应急响应。")  # Ⅱ级 is 二级
+    assert qualifier_conflict(focus, "水利部启动洪水防御Ⅲ级应急响应。")
+    assert not analyze_focus("5.5级地震造成多少人受伤？").qualifiers  # a magnitude is no level
+
+
+@pytest.mark.parametrize("question,text,other", [
+    ("女子10米气步枪决赛的银牌被哪位选手获得？", "女子10米气步枪决赛，印度选手获得金牌，中国选手韩佳予获得铜牌。", "金牌、铜牌"),
+    ("中央气象台是在哪一天发布台风红色预警的？", "7月25日6时，中央气象台发布台风黄色预警。", "黄色"),
+    ("气象局在哪一天启动二级应急响应？", "中国气象局于25日9时启动三级应急响应。", "三级"),
+])
+def test_another_category_in_every_passage_read_is_no_answer(question, text, other):
+    from rag.answer.extractive import answer_extractively
+
+    answer = answer_extractively(question, [passage(text)])
+    assert answer.abstained and answer.notes and other in answer.notes[0]
+
+
+def test_the_asked_category_beside_another_is_answered():
+    from rag.answer.extractive import answer_extractively
+
+    text = "女子10米气步枪决赛，印度选手瓦拉里万获得金牌，中国选手韩佳予获得银牌。"
+    answer = answer_extractively("女子10米气步枪决赛的银牌被哪位选手获得？", [passage(text)])
+    assert not answer.abstained and "韩佳予" in answer.short_answer

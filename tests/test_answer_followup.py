@@ -25,6 +25,14 @@ def test_rules_rewrite_follow_ups(follow_up, expected):
     assert rewrite_follow_up(follow_up, [Turn(TOTAL, "1258亿元[1]。")]) == expected
 
 
+@pytest.mark.parametrize("previous,follow_up,expected", [
+    ("女子10米气步枪决赛的金牌被哪位选手获得？", "那银牌呢？", "女子10米气步枪决赛的银牌被哪位选手获得？"),
+    ("中国气象局哪天启动二级应急响应？", "三级呢？", "中国气象局哪天启动三级应急响应？"),
+])
+def test_another_category_swaps_in(previous, follow_up, expected):
+    assert rewrite_follow_up(follow_up, [Turn(previous, "")]) == expected
+
+
 def test_pronoun_takes_the_last_answer():
     turns = [Turn("报道青岛影视推介会的记者是谁？", "米荆玉[1]。\n“□青岛日报/观海新闻记者 米荆玉”[1]")]
     assert rewrite_follow_up("他还报道了什么？", turns) == "米荆玉还报道了什么？"

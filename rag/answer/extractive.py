@@ -12,7 +12,16 @@ from ..models import Hit
 from ..tokenize import tokenize
 from .abstention import agreement, load_model
 from .facts import CLOCK_RE, DATE_RE
-from .focus import SUPERLATIVE_RE, QuestionFocus, analyze_focus, other_kind, qualifier_conflict
+from .focus import (
+    CATEGORY_CLASSES,
+    SUPERLATIVE_RE,
+    QuestionFocus,
+    analyze_focus,
+    other_kind,
+    qualifier_conflict,
+    qualifiers_of,
+    same_as_written,
+)
 from .judge import Judgement, in_total_only, is_byline, judge
 from .lists import items_of, list_items, people_items
 from .models import NOT_FOUND, Answer, Citation
@@ -279,6 +288,18 @@ def _only_another_kind(question: str, best: Judged, judged: list[Judged]) -> str
     return next((note for j in judged if (note := _another_kind_note(question, focus, j))), "")
 
 
+def _another_category(question: str, hits: list[Hit]) -> str:
+    """The question fixes a category (银牌, 二级, 红色预警) that no passage read states, while they state another value
+    of it (金牌, 三级, 黄色预警): the archive answers a neighbouring question, not this one."""
+    asked = [(c, v) for c, v in analyze_focus(question).qualifiers if c in CATEGORY_CLASSES]
+    read = [q for h in hits for q in qualifiers_of(h.title + h.text)]
+    for cls, value in asked:
+        stated = {same_as_written(c, v): v for c, v in read if c == cls}
+        if stated and same_as_written(cls, value) not in stated:
+            return f"问的是{value}，资料中说的是{'、'.join(stated.values())}"
+    return ""
+
+
 def answer_extractively(question: str, hits: list[Hit], settings: ExtractiveSettings = ExtractiveSettings(),
                         answerer: str = "extractive", extra: tuple[Hit, ...] = ()) -> Answer:
     """A deterministic answer from the passages, or an honest not-found with the closest passages."""
@@ -292,7 +313,8 @@ def answer_extractively(question: str, hits: list[Hit], settings: ExtractiveSett
     best = _valued(judged, qtype.kind)
     signals = signals_of(question, best, hits)
     probability = round(load_model().probability(signals), 4)
-    note = _must_abstain(question, best) or _only_another_kind(question, best, judged)
+    note = _must_abstain(question, best) or _only_another_kind(question, best, judged) or \
+        _another_category(question, hits)
     if note or probability < settings.abstain_threshold:
         return replace(not_found(asked, hits, answerer, probability, note), signals=signals)
     limit = settings.list_sentences if qtype.is_list else settings.max_sentences

@@ -43,7 +43,16 @@ QUALIFIER_CLASSES = {
     "year": re.compile(r"(?<!\d)(?:19|20)\d{2}年(?!\d)"),
     "period": re.compile(r"前\d{1,2}个月|上半年|下半年|第[一二三四1-4]季度|[一二三四]季度|[一三]季报|(?<!\d)\d{1,2}月份"),
     "ordinal": re.compile(r"第[一二三四五六七八九十\d]{1,3}(?=[部个届次批期座家])|首[部个届次批座家]"),
+    # categories news names by one word each: 二级 (Ⅱ级) response, 红色 warning, 银牌, 亚军
+    "level": re.compile(r"(?<![\d.．])(?:[一二三四五1-5ⅠⅡⅢⅣⅤ]|IV|I{1,3}|V)级"),
+    "warning": re.compile(r"[红橙黄蓝]色(?=预警|警报|警戒|信号)"),
+    "medal": re.compile(r"[金银铜](?:牌|奖)"),
+    "podium": re.compile(r"冠军|亚军|季军"),
 }
+# classes whose values are named categories: another value in every passage read means the question is not answered
+CATEGORY_CLASSES = ("level", "warning", "medal", "podium")
+LEVEL_DIGITS = {"一": "1", "二": "2", "三": "3", "四": "4", "五": "5", "Ⅰ": "1", "Ⅱ": "2", "Ⅲ": "3", "Ⅳ": "4",
+                "Ⅴ": "5", "I": "1", "II": "2", "III": "3", "IV": "4", "V": "5"}
 
 
 @dataclass(frozen=True)
@@ -82,7 +91,7 @@ def _stems(word: str) -> list[str]:
 
 
 def qualifiers_of(text: str) -> list[tuple[str, str]]:
-    """(class, text) of every time, year and ordinal qualifier in the text."""
+    """(class, text) of every time, year, ordinal, level, warning colour, medal and podium qualifier in the text."""
     return [(name, m.group(0)) for name, rx in QUALIFIER_CLASSES.items() for m in rx.finditer(text)]
 
 
@@ -261,10 +270,15 @@ def qualifier_conflict(focus: QuestionFocus, text: str) -> bool:
     """The text states a different value of a qualifier the question fixes (去年 for 今年, 第二部 for 第一部)."""
     found = qualifiers_of(text)
     for cls, value in focus.qualifiers:
-        same = [v for c, v in found if c == cls]
-        if same and value not in same:
+        same = {same_as_written(c, v) for c, v in found if c == cls}
+        if same and same_as_written(cls, value) not in same:
             return True
     return False
+
+
+def same_as_written(cls: str, value: str) -> str:
+    """One spelling per value: Ⅱ级, II级 and 二级 are the same level."""
+    return LEVEL_DIGITS.get(value[:-1], value[:-1]) + "级" if cls == "level" else value
 
 
 # ways news writes the same event: 1人遇难 answers 多少人死亡, never 多少人受伤
