@@ -178,12 +178,16 @@ def test_levels_are_one_category_however_written():
     assert not qualifier_conflict(focus, "水利部启动洪水防御Ⅱ级应急响应。")  # Ⅱ级 is 二级
     assert qualifier_conflict(focus, "水利部启动洪水防御Ⅲ级应急响应。")
     assert not analyze_focus("5.5级地震造成多少人受伤？").qualifiers  # a magnitude is no level
+    same = analyze_focus("前7个月出口同比增长多少？")
+    assert not qualifier_conflict(same, "前7个月出口比去年同期增长5.6%。")  # 比去年同期 is 同比
 
 
 @pytest.mark.parametrize("question,text,other", [
     ("女子10米气步枪决赛的银牌被哪位选手获得？", "女子10米气步枪决赛，印度选手获得金牌，中国选手韩佳予获得铜牌。", "金牌、铜牌"),
     ("中央气象台是在哪一天发布台风红色预警的？", "7月25日6时，中央气象台发布台风黄色预警。", "黄色"),
     ("气象局在哪一天启动二级应急响应？", "中国气象局于25日9时启动三级应急响应。", "三级"),
+    ("7月份全国居民消费价格环比上涨多少？", "7月份，全国居民消费价格同比下降0.3%。", "同比"),
+    ("该案二审判处被告人有期徒刑几年？", "法院一审判处被告人有期徒刑三年。", "一审"),
 ])
 def test_another_category_in_every_passage_read_is_no_answer(question, text, other):
     from rag.answer.extractive import answer_extractively

@@ -48,9 +48,11 @@ QUALIFIER_CLASSES = {
     "warning": re.compile(r"[红橙黄蓝]色(?=预警|警报|警戒|信号)"),
     "medal": re.compile(r"[金银铜](?:牌|奖)"),
     "podium": re.compile(r"冠军|亚军|季军"),
+    "comparison": re.compile(r"同比|环比|[比较](?:去年|上年)同期"),
+    "instance": re.compile(r"[一二]审|终审|再审"),
 }
 # classes whose values are named categories: another value in every passage read means the question is not answered
-CATEGORY_CLASSES = ("level", "warning", "medal", "podium")
+CATEGORY_CLASSES = ("level", "warning", "medal", "podium", "comparison", "instance")
 LEVEL_DIGITS = {"一": "1", "二": "2", "三": "3", "四": "4", "五": "5", "Ⅰ": "1", "Ⅱ": "2", "Ⅲ": "3", "Ⅳ": "4",
                 "Ⅴ": "5", "I": "1", "II": "2", "III": "3", "IV": "4", "V": "5"}
 
@@ -278,7 +280,9 @@ def qualifier_conflict(focus: QuestionFocus, text: str) -> bool:
 
 def same_as_written(cls: str, value: str) -> str:
     """One spelling per value: Ⅱ级, II级 and 二级 are the same level."""
-    return LEVEL_DIGITS.get(value[:-1], value[:-1]) + "级" if cls == "level" else value
+    if cls == "level":
+        return LEVEL_DIGITS.get(value[:-1], value[:-1]) + "级"
+    return "同比" if cls == "comparison" and value != "环比" else value
 
 
 # ways news writes the same event: 1人遇难 answers 多少人死亡, never 多少人受伤
