@@ -180,6 +180,10 @@ def test_levels_are_one_category_however_written():
     assert not analyze_focus("5.5级地震造成多少人受伤？").qualifiers  # a magnitude is no level
     same = analyze_focus("前7个月出口同比增长多少？")
     assert not qualifier_conflict(same, "前7个月出口比去年同期增长5.6%。")  # 比去年同期 is 同比
+    gold = analyze_focus("男子双打金牌被哪对组合获得？")
+    assert not qualifier_conflict(gold, "男子双打决赛，中国组合夺得冠军。")  # the 冠军 took the 金牌
+    assert qualifier_conflict(gold, "男子双打决赛，中国组合获得亚军。")
+    assert not analyze_focus("市场监管部门统一审批的项目有多少个？").qualifiers  # 统一审批 is no 一审
 
 
 @pytest.mark.parametrize("question,text,other", [

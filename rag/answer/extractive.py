@@ -17,10 +17,10 @@ from .focus import (
     SUPERLATIVE_RE,
     QuestionFocus,
     analyze_focus,
+    canonical_qualifier,
     other_kind,
     qualifier_conflict,
     qualifiers_of,
-    same_as_written,
 )
 from .judge import Judgement, in_total_only, is_byline, judge
 from .lists import items_of, list_items, people_items
@@ -294,8 +294,8 @@ def _another_category(question: str, hits: list[Hit]) -> str:
     asked = [(c, v) for c, v in analyze_focus(question).qualifiers if c in CATEGORY_CLASSES]
     read = [q for h in hits for q in qualifiers_of(h.title + h.text)]
     for cls, value in asked:
-        stated = {same_as_written(c, v): v for c, v in read if c == cls}
-        if stated and same_as_written(cls, value) not in stated:
+        stated = {canonical_qualifier(c, v): v for c, v in read if c == cls}
+        if stated and canonical_qualifier(cls, value) not in stated:
             return f"问的是{value}，资料中说的是{'、'.join(stated.values())}"
     return ""
 

@@ -43,18 +43,21 @@ QUALIFIER_CLASSES = {
     "year": re.compile(r"(?<!\d)(?:19|20)\d{2}年(?!\d)"),
     "period": re.compile(r"前\d{1,2}个月|上半年|下半年|第[一二三四1-4]季度|[一二三四]季度|[一三]季报|(?<!\d)\d{1,2}月份"),
     "ordinal": re.compile(r"第[一二三四五六七八九十\d]{1,3}(?=[部个届次批期座家])|首[部个届次批座家]"),
-    # categories news names by one word each: 二级 (Ⅱ级) response, 红色 warning, 银牌, 亚军
+    # categories news names by one word each: 二级 (Ⅱ级) response, 红色 warning, 银牌 (亚军), 同比, 二审
     "level": re.compile(r"(?<![\d.．])(?:[一二三四五1-5ⅠⅡⅢⅣⅤ]|IV|I{1,3}|V)级"),
     "warning": re.compile(r"[红橙黄蓝]色(?=预警|警报|警戒|信号)"),
-    "medal": re.compile(r"[金银铜](?:牌|奖)"),
-    "podium": re.compile(r"冠军|亚军|季军"),
+    "medal": re.compile(r"[金银铜](?:牌|奖)|冠军|亚军|季军"),
     "comparison": re.compile(r"同比|环比|[比较](?:去年|上年)同期"),
-    "instance": re.compile(r"[一二]审|终审|再审"),
+    "instance": re.compile(r"(?<![统逐唯进划单])一审|二审|终审|再审"),
 }
 # classes whose values are named categories: another value in every passage read means the question is not answered
-CATEGORY_CLASSES = ("level", "warning", "medal", "podium", "comparison", "instance")
-LEVEL_DIGITS = {"一": "1", "二": "2", "三": "3", "四": "4", "五": "5", "Ⅰ": "1", "Ⅱ": "2", "Ⅲ": "3", "Ⅳ": "4",
-                "Ⅴ": "5", "I": "1", "II": "2", "III": "3", "IV": "4", "V": "5"}
+CATEGORY_CLASSES = ("level", "warning", "medal", "comparison", "instance")
+# the spellings of one value: Ⅱ级 is 二级, 冠军 took the 金牌, 比去年同期 is 同比, 终审 is (mostly) the 二审
+SAME_VALUE = {"一": "1", "二": "2", "三": "3", "四": "4", "五": "5", "Ⅰ": "1", "Ⅱ": "2", "Ⅲ": "3", "Ⅳ": "4",
+              "Ⅴ": "5", "I": "1", "II": "2", "III": "3", "IV": "4", "V": "5",
+              "冠军": "金", "亚军": "银", "季军": "铜", "金牌": "金", "银牌": "银", "铜牌": "铜", "金奖": "金", "银奖": "银",
+              "铜奖": "铜", "比去年同期": "同比", "比上年同期": "同比", "较去年同期": "同比", "较上年同期": "同比",
+              "终审": "二审"}
 
 
 @dataclass(frozen=True)
@@ -93,7 +96,7 @@ def _stems(word: str) -> list[str]:
 
 
 def qualifiers_of(text: str) -> list[tuple[str, str]]:
-    """(class, text) of every time, year, ordinal, level, warning colour, medal and podium qualifier in the text."""
+    """(class, text) of every qualifier in the text: times, years, ordinals, and categories (level, medal …)."""
     return [(name, m.group(0)) for name, rx in QUALIFIER_CLASSES.items() for m in rx.finditer(text)]
 
 
@@ -272,17 +275,17 @@ def qualifier_conflict(focus: QuestionFocus, text: str) -> bool:
     """The text states a different value of a qualifier the question fixes (去年 for 今年, 第二部 for 第一部)."""
     found = qualifiers_of(text)
     for cls, value in focus.qualifiers:
-        same = {same_as_written(c, v) for c, v in found if c == cls}
-        if same and same_as_written(cls, value) not in same:
+        same = {canonical_qualifier(c, v) for c, v in found if c == cls}
+        if same and canonical_qualifier(cls, value) not in same:
             return True
     return False
 
 
-def same_as_written(cls: str, value: str) -> str:
-    """One spelling per value: Ⅱ级, II级 and 二级 are the same level."""
+def canonical_qualifier(cls: str, value: str) -> str:
+    """One spelling per value of a qualifier: Ⅱ级, II级 and 二级 are one level, 冠军 and 金牌 one medal."""
     if cls == "level":
-        return LEVEL_DIGITS.get(value[:-1], value[:-1]) + "级"
-    return "同比" if cls == "comparison" and value != "环比" else value
+        return SAME_VALUE.get(value[:-1], value[:-1]) + "级"
+    return SAME_VALUE.get(value, value)
 
 
 # ways news writes the same event: 1人遇难 answers 多少人死亡, never 多少人受伤
