@@ -17,10 +17,9 @@ from .focus import (
     SUPERLATIVE_RE,
     QuestionFocus,
     analyze_focus,
-    canonical_qualifier,
     other_kind,
+    qualifier_clash,
     qualifier_conflict,
-    qualifiers_of,
 )
 from .judge import Judgement, in_total_only, is_byline, judge
 from .lists import items_of, list_items, people_items
@@ -291,13 +290,9 @@ def _only_another_kind(question: str, best: Judged, judged: list[Judged]) -> str
 def _another_category(question: str, hits: list[Hit]) -> str:
     """The question fixes a category (银牌, 二级, 红色预警) that no passage read states, while they state another value
     of it (金牌, 三级, 黄色预警): the archive answers a neighbouring question, not this one."""
-    asked = [(c, v) for c, v in analyze_focus(question).qualifiers if c in CATEGORY_CLASSES]
-    read = [q for h in hits for q in qualifiers_of(h.title + h.text)]
-    for cls, value in asked:
-        stated = {canonical_qualifier(c, v): v for c, v in read if c == cls}
-        if stated and canonical_qualifier(cls, value) not in stated:
-            return f"问的是{value}，资料中说的是{'、'.join(stated.values())}"
-    return ""
+    read = "\n".join(h.title + h.text for h in hits)  # no qualifier pattern spans a line break
+    asked, stated = qualifier_clash(analyze_focus(question), read, CATEGORY_CLASSES)
+    return f"问的是{asked}，资料中说的是{'、'.join(stated)}" if asked else ""
 
 
 def answer_extractively(question: str, hits: list[Hit], settings: ExtractiveSettings = ExtractiveSettings(),

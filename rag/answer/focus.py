@@ -52,10 +52,11 @@ QUALIFIER_CLASSES = {
 }
 # classes whose values are named categories: another value in every passage read means the question is not answered
 CATEGORY_CLASSES = ("level", "warning", "medal", "comparison", "instance")
-# the spellings of one value: Ⅱ级 is 二级, 冠军 took the 金牌, 比去年同期 is 同比, 终审 is (mostly) the 二审
-SAME_VALUE = {"一": "1", "二": "2", "三": "3", "四": "4", "五": "5", "Ⅰ": "1", "Ⅱ": "2", "Ⅲ": "3", "Ⅳ": "4",
-              "Ⅴ": "5", "I": "1", "II": "2", "III": "3", "IV": "4", "V": "5",
-              "冠军": "金", "亚军": "银", "季军": "铜", "金牌": "金", "银牌": "银", "铜牌": "铜", "金奖": "金", "银奖": "银",
+# the numeral of a level however written: Ⅱ级, II级 and 二级 are one level
+LEVEL_DIGITS = {"一": "1", "二": "2", "三": "3", "四": "4", "五": "5", "Ⅰ": "1", "Ⅱ": "2", "Ⅲ": "3", "Ⅳ": "4",
+                "Ⅴ": "5", "I": "1", "II": "2", "III": "3", "IV": "4", "V": "5"}
+# the spellings of one value: 冠军 took the 金牌, 比去年同期 is 同比, 终审 is (mostly) the 二审
+SAME_VALUE = {"冠军": "金", "亚军": "银", "季军": "铜", "金牌": "金", "银牌": "银", "铜牌": "铜", "金奖": "金", "银奖": "银",
               "铜奖": "铜", "比去年同期": "同比", "比上年同期": "同比", "较去年同期": "同比", "较上年同期": "同比",
               "终审": "二审"}
 
@@ -273,18 +274,26 @@ def other_kind(focus: QuestionFocus, sentence: str, question: str = "", value_at
 
 def qualifier_conflict(focus: QuestionFocus, text: str) -> bool:
     """The text states a different value of a qualifier the question fixes (去年 for 今年, 第二部 for 第一部)."""
+    return bool(qualifier_clash(focus, text)[0])
+
+
+def qualifier_clash(focus: QuestionFocus, text: str, classes: tuple[str, ...] | None = None) -> tuple[str, tuple[str, ...]]:
+    """The first qualifier the question fixes (of `classes`, else of any class) that the text states only as other
+    values: (the asked value, the values stated as written), or ("", ()) when there is none."""
     found = qualifiers_of(text)
     for cls, value in focus.qualifiers:
-        same = {canonical_qualifier(c, v) for c, v in found if c == cls}
-        if same and canonical_qualifier(cls, value) not in same:
-            return True
-    return False
+        if classes is not None and cls not in classes:
+            continue
+        stated = {canonical_qualifier(c, v): v for c, v in found if c == cls}
+        if stated and canonical_qualifier(cls, value) not in stated:
+            return value, tuple(stated.values())
+    return "", ()
 
 
 def canonical_qualifier(cls: str, value: str) -> str:
     """One spelling per value of a qualifier: Ⅱ级, II级 and 二级 are one level, 冠军 and 金牌 one medal."""
     if cls == "level":
-        return SAME_VALUE.get(value[:-1], value[:-1]) + "级"
+        return LEVEL_DIGITS.get(value[:-1], value[:-1]) + "级"
     return SAME_VALUE.get(value, value)
 
 
