@@ -4,8 +4,8 @@ python -m eval.abstention_study --set eval/qa/news.jsonl=.news-index --set eval/
                                 --set eval/qa/news-dev3.jsonl=.news-dev3-index --set eval/qa/news-dev4.jsonl=.news-dev4-index
                                 [--set eval/qa/seeds.jsonl=.rag-index] [--dense] [--cache /tmp/study.json]
 
-Every dev question is answered through the real pipeline with the model's abstention off (as eval/fit_abstention.py
-does), then:
+Every dev question is answered through the real pipeline with the model's abstention off (eval/fit_abstention.py's
+collect), then:
 1. rare question words missing from the cited passage: for a cut on jieba's IDF, how many near-misses the rule
    "abstain when a question word at least that rare is missing" catches, and how many right answers it costs;
 2. leave-one-set-out: the abstention model refit without one news set, with and without more signals (IDF-weighted
@@ -21,7 +21,6 @@ import json
 import os
 import re
 import sys
-from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -57,33 +56,9 @@ def content_words(question: str) -> list[str]:
     return [w for w in dict.fromkeys(tokenize(question)) if len(w) >= 2 and not w.isdigit() and not FRAME_RE.search(w)]
 
 
-def collect(qa_file: Path, index_dir: Path) -> list[dict]:
-    """Per dev question: signals, label, and the text the answerer saw (cited passage, sentence, top hits)."""
-    from eval.fit_abstention import load_rows
-    from rag.answer.pipeline import AskSettings, ask
-    from rag.evaluation.runner import score_answer
-    from rag.index.handle import Index
-
-    index = Index.open(index_dir)
-    settings = AskSettings()
-    settings = replace(settings, extractive=replace(settings.extractive, abstain_threshold=0.0))
-    rows = load_rows(qa_file)
-    every = {json.loads(line)["id"]: json.loads(line) for line in qa_file.read_text(encoding="utf-8").splitlines()
-             if line.strip()}
-    out = []
-    for raw, row in rows:
-        prev = every.get(raw.get("previous") or "")
-        answer = ask(index, row.question, settings, history=[{"question": prev["question"], "answer": ""}] if prev else [])
-        cited = answer.citations[0] if answer.citations else None
-        out.append({"set": qa_file.name, "id": row.id, "type": row.type, "answers": list(row.answers),
-                    "question": answer.rewritten_question or row.question, "answerable": row.answerable,
-                    "hard_abstain": answer.abstained, "signals": answer.signals, "short": answer.short_answer,
-                    "label": int(row.answerable and score_answer(row, answer, 0.0).correct and not answer.abstained),
-                    "sentence": cited.sentence if cited else "",
-                    "passage": (cited.title + cited.passage) if cited else "",
-                    "hits": [h.title + h.text for h in answer.hits[:4]]})
-    index.close()
-    return out
+def asked(r: dict) -> str:
+    """The question as the answerer took it: a follow-up rewritten from the question before it."""
+    return r["rewritten"] or r["question"]
 
 
 def answered_by_model(records: list[dict]) -> list[bool]:
@@ -98,7 +73,7 @@ def answered_by_model(records: list[dict]) -> list[bool]:
 def missing_word_table(records: list[dict]) -> list[str]:
     """Check 1 as markdown rows: near-misses caught and right answers lost by a missing-rare-word rule."""
     kept = [r for r, a in zip(records, answered_by_model(records)) if a]
-    rarest = [max((idf(w) for w in content_words(r["question"]) if w not in r["passage"]), default=0.0) for r in kept]
+    rarest = [max((idf(w) for w in content_words(asked(r)) if w not in r["passage"]), default=0.0) for r in kept]
     unans = sum(1 for r in kept if not r["answerable"])
     right = sum(1 for r in kept if r["label"])
     lines = ["| rarest missing word IDF ≥ | near-misses caught | right answers lost |", "|---|---|---|"]
@@ -113,10 +88,10 @@ def extra_signals(r: dict) -> dict[str, float]:
     """The candidate signals of check 2."""
     from rag.answer.question_type import classify_question
 
-    words = content_words(r["question"])
+    words = content_words(asked(r))
     total = sum(idf(w) for w in words) or 1.0
     hits = "".join(r["hits"])
-    kind = classify_question(r["question"]).kind
+    kind = classify_question(asked(r)).kind
     out = {"idf_cov_passage": sum(idf(w) for w in words if w in r["passage"]) / total,
            "idf_cov_sentence": sum(idf(w) for w in words if w in r["sentence"]) / total,
            "idf_cov_hits": sum(idf(w) for w in words if w in hits) / total,
@@ -131,12 +106,13 @@ def held_out(train: list[dict], test: list[dict], names: list[str]) -> tuple[flo
     from eval.fit_abstention import choose_threshold, fit_logistic
 
     def matrix(rs):
-        return np.array([[r["signals"].get(n, extra_signals(r).get(n, 0.0)) for n in names] for r in rs])
+        return np.array([[{**extra_signals(r), **r["signals"]}.get(n, 0.0) for n in names] for r in rs])
 
     fit = [r for r in train if not r["hard_abstain"] and r["signals"]]
     y = np.array([r["label"] for r in fit], dtype=float)
-    w, b = fit_logistic(matrix(fit), y)
-    p = 1 / (1 + np.exp(-(matrix(fit) @ w + b)))
+    x = matrix(fit)
+    w, b = fit_logistic(x, y)
+    p = 1 / (1 + np.exp(-(x @ w + b)))
     cut, _ = choose_threshold(p, np.array([r["answerable"] for r in fit]), y == 1)
     usable = [r for r in test if not r["hard_abstain"] and r["signals"]]
     scores = dict(zip((id(r) for r in usable), 1 / (1 + np.exp(-(matrix(usable) @ w + b))))) if usable else {}
@@ -183,7 +159,7 @@ def dense_sentences(records: list[dict]) -> list[str]:
         holds = [any(g in s for g in r["answers"]) for s in sentences]
         if not any(holds):
             continue
-        sim = embedder.embed_passages(sentences) @ embedder.embed_query(r["question"]).reshape(-1)
+        sim = embedder.embed_passages(sentences) @ embedder.embed_query(asked(r)).reshape(-1)
         side = counts["right" if r["label"] and answered else "wrong"]
         side[0] += 1
         side[1] += int(holds[int(np.argmax(sim))])
@@ -200,10 +176,12 @@ def main(argv=None) -> int:
     if args.cache and args.cache.exists():
         records = json.loads(args.cache.read_text(encoding="utf-8"))
     else:
+        from eval.fit_abstention import collect
+
         records = []
         for spec in args.set:
             qa, _, idx = spec.partition("=")
-            records += collect(Path(qa), Path(idx or ".rag-index"))
+            records += collect(Path(qa), Path(idx or ".rag-index"), "hybrid")
             print(f"answered {qa}", file=sys.stderr)
         if args.cache:
             args.cache.write_text(json.dumps(records, ensure_ascii=False), encoding="utf-8")

@@ -42,7 +42,8 @@ def load_rows(path: Path) -> list[tuple[dict, object]]:
 
 
 def collect(qa_file: Path, index_dir: Path, mode: str) -> list[dict]:
-    """Signals, label and type of every dev question of one set, answered without model abstention."""
+    """Signals, label, type and the text the answerer saw (cited sentence and passage, first hits) of every dev
+    question of one set, answered without model abstention."""
     from rag.answer.pipeline import AskSettings, ask
     from rag.evaluation.runner import score_answer
     from rag.index.handle import Index
@@ -61,9 +62,14 @@ def collect(qa_file: Path, index_dir: Path, mode: str) -> list[dict]:
             history = [{"question": prev["question"], "answer": ""}]
         answer = ask(index, row.question, settings, history=history)
         record = score_answer(row, answer, 0.0)
+        cited = answer.citations[0] if answer.citations else None
         out.append({"id": row.id, "type": row.type, "question": row.question, "answer": answer.text[:80], "answerable": row.answerable, "set": qa_file.name,
                     "hard_abstain": answer.abstained, "signals": answer.signals,
-                    "label": int(row.answerable and record.correct and not answer.abstained)})
+                    "label": int(row.answerable and record.correct and not answer.abstained),
+                    # what the answerer saw, for eval/abstention_study.py
+                    "rewritten": answer.rewritten_question, "short": answer.short_answer, "answers": list(row.answers),
+                    "sentence": cited.sentence if cited else "", "passage": (cited.title + cited.passage) if cited else "",
+                    "hits": [h.title + h.text for h in answer.hits[:4]]})
     index.close()
     return out
 

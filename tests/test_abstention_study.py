@@ -9,9 +9,9 @@ STRONG = {"evidence": 1.0, "type_match": 1.0, "focus_match": 1.0, "qualifier_mat
 
 
 def _record(question: str, passage: str, answerable: bool, label: int) -> dict:
-    return {"set": "x.jsonl", "id": question, "type": "factoid", "question": question, "answerable": answerable,
-            "hard_abstain": False, "signals": STRONG, "short": "", "label": label, "sentence": passage,
-            "passage": passage, "hits": [passage], "answers": []}
+    return {"set": "x.jsonl", "id": question, "type": "factoid", "question": question, "rewritten": "",
+            "answerable": answerable, "hard_abstain": False, "signals": STRONG, "short": "", "label": label,
+            "sentence": passage, "passage": passage, "hits": [passage], "answers": []}
 
 
 def test_frame_words_are_not_content():
